@@ -1,0 +1,101 @@
+# socklab - GNU make: Linux, macOS, MinGW, and cross-builds for Windows.
+#
+#   make                 build every lesson (binaries land next to their sources)
+#   make hello | echo | daytime | chat | doctor | chatroom    one lesson
+#   make test            the behaviour tests (the one test command)
+#   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
+#   make test-windows    cross-build with mingw-w64, run the same tests under wine
+#   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
+#   make fuzz            run the libFuzzer targets for a bounded time (clang)
+#   make bench           the chat room load benchmark
+#   make slides          rebuild the slide decks in slides/
+#   make clean
+#
+# Windows: under MinGW (OS=Windows_NT) or with CC=x86_64-w64-mingw32-gcc the
+# programs are .exe files linked with -lws2_32. For MSVC use Makefile.win.
+
+CC      ?= cc
+HOSTCC  ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c99 -Wall -Wextra -Wpedantic -Werror
+LDLIBS  :=
+
+ifneq ($(or $(filter Windows_NT,$(OS)),$(findstring mingw,$(CC))),)
+  EXE    := .exe
+  LDLIBS += -lws2_32
+endif
+ifeq ($(SANITIZE),1)
+  CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS += -fsanitize=address,undefined
+endif
+
+L := lessons
+HELLO    := $(L)/01-hello/server$(EXE) $(L)/01-hello/client$(EXE)
+ECHO     := $(L)/02-echo/server$(EXE) $(L)/02-echo/client$(EXE)
+DAYTIME  := $(L)/03-daytime/server$(EXE) $(L)/03-daytime/client$(EXE)
+CHAT     := $(L)/04-chat/server$(EXE) $(L)/04-chat/client$(EXE)
+DOCTOR   := $(L)/05-doctor/server$(EXE) $(L)/05-doctor/client$(EXE)
+CHATROOM := $(L)/06-chatroom/server$(EXE) $(L)/06-chatroom/client$(EXE)
+PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
+
+COMMON   := common/net.h common/line.h
+ELIZA    := $(L)/05-doctor/eliza.c
+# A change of compiler or flags (a sanitizer run, a cross-build) rebuilds.
+STAMP    := .build-flags$(EXE)
+BUILD_ID := $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+
+.PHONY: all hello echo daytime chat doctor chatroom test test-windows \
+        test-msvc-makefile fuzz bench slides clean FORCE
+
+all: $(PROGRAMS)
+hello: $(HELLO)
+echo: $(ECHO)
+daytime: $(DAYTIME)
+chat: $(CHAT)
+doctor: $(DOCTOR)
+chatroom: $(CHATROOM)
+
+$(STAMP): FORCE
+	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
+
+# Each program is one .c file plus the common/ headers.
+$(L)/%$(EXE): $(L)/%.c $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+# Lesson 05 is lesson 04's client, unchanged (built from 04's source), and a
+# server with the ELIZA engine beside it.
+$(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+$(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(L)/05-doctor/eliza.h $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(ELIZA) $(LDLIBS)
+
+# ---- tests: a Linux program that drives the real binaries ---------------
+
+TEST_SRC := $(wildcard tests/*.c)
+TEST_BIN := tests/run
+TEST_CFLAGS := -std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -D_GNU_SOURCE
+ifeq ($(SANITIZE),1)
+  TEST_CFLAGS += -fsanitize=address,undefined
+endif
+
+$(TEST_BIN): $(TEST_SRC) tests/harness.h $(wildcard $(ELIZA) $(L)/05-doctor/eliza.h) $(STAMP)
+	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(wildcard $(ELIZA)) -lm
+
+test: all $(TEST_BIN)
+	./$(TEST_BIN)
+
+# The Windows build under wine: see tests/wine.sh for the environment.
+test-windows:
+	$(MAKE) all CC=x86_64-w64-mingw32-gcc
+	$(MAKE) $(TEST_BIN) CC=cc
+	sh tests/wine.sh ./$(TEST_BIN) --wine
+
+test-msvc-makefile:
+	sh tests/msvc-makefile.sh
+
+clean:
+	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TEST_BIN) .build-flags*
+	rm -f $(L)/*/*.obj $(L)/*/*.o
+	rm -rf tests/fuzz/bin
+
+FORCE:

@@ -1,0 +1,127 @@
+/*
+ * Lesson 02 - echo client: type lines, see them come back.
+ *
+ * Build:  cc client.c -o client                    (Linux, macOS)
+ *         gcc client.c -o client.exe -lws2_32      (MinGW)
+ *         cl client.c                              (MSVC)
+ * Run:    ./client [HOST [PORT]]        an empty line or end of input quits
+ *         printf 'one\ntwo\n' | ./client     works the same from a script
+ *
+ * Notice:
+ *   - the echo may come back in several pieces: we recv() until we have as
+ *     many bytes as we sent, never assuming one recv() per send();
+ *   - send() may take only part of a line: send_all() loops.
+ */
+#include "../../common/net.h"
+
+#define PROG "echo client"
+#define DEFAULT_HOST "localhost"
+#define DEFAULT_PORT "8802"
+enum { MAX_LINE = 4096 };       /* a longer line is sent in pieces of this size */
+
+static const char usage[] =
+    "usage: client [HOST [PORT]]\n"
+    "  Sends each line you type to the echo server and prints what comes back.\n"
+    "  An empty line or end of input (Ctrl+D; Ctrl+Z Enter on Windows) quits.\n"
+    "  HOST defaults to " DEFAULT_HOST ", PORT to " DEFAULT_PORT ".\n"
+    "  -h, --help  show this help\n";
+
+/* Tries every address the name resolves to, in order, until one connects.
+ * Only when all of them fail is it an error, reported for the last one. */
+static net_socket connect_to(const char *host, const char *port)
+{
+    struct addrinfo hints, *list, *ai;
+    net_socket s = NET_INVALID;
+    char what[300];
+    int rc, err = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;        /* IPv4 or IPv6, whichever the name has */
+    hints.ai_socktype = SOCK_STREAM;
+    rc = getaddrinfo(host, port, &hints, &list);
+    if (rc != 0)
+        net_fail_lookup(PROG, host, rc);
+    for (ai = list; ai != NULL && s == NET_INVALID; ai = ai->ai_next) {
+        s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (s == NET_INVALID) {
+            err = net_error();
+        } else if (connect(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0) {
+            err = net_error();
+            net_close(s);
+            s = NET_INVALID;
+        }
+    }
+    freeaddrinfo(list);
+    if (s == NET_INVALID) {
+        snprintf(what, sizeof what, "connect() to %s port %s", host, port);
+        net_fail(PROG, what, err);
+    }
+    return s;
+}
+
+static int send_all(net_socket s, const char *data, int len)
+{
+    while (len > 0) {
+        int n = send(s, data, len, 0);
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* Reads exactly len bytes, however many recv() calls that takes. */
+static int recv_exactly(net_socket s, char *buf, int len)
+{
+    int got = 0, n;
+    while (got < len) {
+        n = recv(s, buf + got, len - got, 0);
+        if (n <= 0)
+            return -1;                  /* 0: the server closed; < 0: an error */
+        got += n;
+    }
+    return 0;
+}
+
+/* An empty line ends the session; "\r\n" counts as empty (Windows, telnet). */
+static int is_empty_line(const char *line)
+{
+    return strcmp(line, "\n") == 0 || strcmp(line, "\r\n") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *options[] = {NULL}, *args[2];
+    const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
+    char line[MAX_LINE];
+    int nargs, len, at_line_start = 1;
+    net_socket s;
+
+    nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
+    if (nargs >= 1)
+        host = args[0];
+    if (nargs >= 2)
+        port = net_port_arg(args[1], 1, usage);
+    if (net_init() != 0)
+        return 1;
+
+    s = connect_to(host, port);
+    while (fgets(line, MAX_LINE, stdin) != NULL) {
+        if (at_line_start && is_empty_line(line))
+            break;
+        len = (int)strlen(line);
+        at_line_start = line[len - 1] == '\n';
+        if (send_all(s, line, len) != 0)
+            net_fail(PROG, "send()", net_error());
+        if (recv_exactly(s, line, len) != 0) {
+            fprintf(stderr, "%s: the server closed the connection before echoing everything\n", PROG);
+            return 1;
+        }
+        fwrite(line, 1, (size_t)len, stdout);
+        fflush(stdout);
+    }
+    net_close(s);
+    net_cleanup();
+    return 0;
+}

@@ -1,0 +1,103 @@
+/*
+ * main.c - socklab's test runner.
+ *
+ *   tests/run [--wine] [WORD...]
+ *
+ * Runs every test (or those whose name contains one of the WORDs), each in
+ * its own child process with a time limit, so a test that crashes or hangs
+ * fails alone. With --wine the tests drive the Windows .exe files through
+ * wine (tests/wine.sh sets wine up). The last line is "N passed, N failed".
+ */
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern const struct test basics_tests[];
+/* extern const struct test eliza_tests[]; */
+
+/* Tables that test the programs over sockets run on both platforms; the
+ * others test code or files directly and run once, in the Linux run. */
+static const struct {
+    const struct test *tests;
+    int on_windows_too;
+} tables[] = {
+    {basics_tests, 1},
+    /* {eliza_tests, 0}, */
+};
+
+static int selected(const char *name, int argc, char **argv, int first)
+{
+    int i, any = 0;
+    for (i = first; i < argc; i++) {
+        any = 1;
+        if (strstr(name, argv[i]) != NULL)
+            return 1;
+    }
+    return !any;
+}
+
+/* Runs one test in a child; returns 1 if it passed. */
+static int run_one(const struct test *t)
+{
+    int limit_s = on_wine ? 600 : 180, status = 0, waited = 0;
+    pid_t pid;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        test_failed = 0;
+        t->run();
+        proc_stop_all();
+        fflush(stdout);
+        _exit(test_failed ? 1 : 0);
+    }
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (waited++ >= limit_s * 10) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            printf("    expected: to finish within %d s (killed)\n", limit_s);
+            return 0;
+        }
+        usleep(100000);
+    }
+    if (WIFSIGNALED(status))
+        printf("    expected: no crash (the test process died of signal %d)\n", WTERMSIG(status));
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int main(int argc, char **argv)
+{
+    int first = 1, passed = 0, failed = 0;
+    size_t k;
+    const struct test *t;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "--wine") == 0) {
+        on_wine = 1;
+        first = 2;
+    }
+    printf("socklab tests: %s build\n", on_wine ? "Windows (.exe under wine)" : "native");
+    for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
+        if (on_wine && !tables[k].on_windows_too)
+            continue;
+        for (t = tables[k].tests; t->name != NULL; t++) {
+            long long start;
+            int ok;
+            if (!selected(t->name, argc, argv, first))
+                continue;
+            start = now_ms();
+            ok = run_one(t);
+            printf("%s %s (%.1f s)\n", ok ? "ok  " : "FAIL", t->name, (now_ms() - start) / 1000.0);
+            ok ? passed++ : failed++;
+        }
+    }
+    if (on_wine)
+        printf("(engine, document and slide tests check files, not a platform: they run in the native run)\n");
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 && passed > 0 ? 0 : 1;
+}

@@ -1,0 +1,381 @@
+/*
+ * t_basics.c - lessons 01-hello, 02-echo, 03-daytime, and the conventions
+ * every program shares: -h, exit 2 on bad arguments, exit 1 with a clear
+ * line on runtime failures, and servers that survive their clients.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+/* Every lesson with a server and a client, for the shared conventions. */
+static const char *const lessons[] = {"01-hello", "02-echo", "03-daytime", NULL};
+
+/* Runs a lesson program with `input` piped to it and waits for it to exit.
+ * Returns its exit status (-1 if it had to be killed). */
+int run_program(struct proc *p, const char *lesson, const char *program,
+                const char *input, char *const argv[])
+{
+    if (proc_startv(p, bin_path(lesson, program), argv) != 0)
+        return -1;
+    if (input != NULL)
+        proc_write(p, input);
+    proc_close_stdin(p);
+    return proc_wait_exit(p, timeout_ms(15000));
+}
+
+static char *port_text(int port)
+{
+    static char text[4][16];
+    static int next;
+    char *t = text[next++ % 4];
+    snprintf(t, 16, "%d", port);
+    return t;
+}
+
+/* A missing binary is a failure, never a silent skip. */
+static int lesson_built(const char *lesson)
+{
+    return expect(access(bin_path(lesson, "server"), X_OK) == 0 &&
+                  access(bin_path(lesson, "client"), X_OK) == 0,
+                  "%s's server and client to be built", lesson);
+}
+
+/* ---- 01-hello ----------------------------------------------------------- */
+
+static void hello_server_prints_each_clients_line_with_its_address(void)
+{
+    struct proc server, client;
+    int port = server_start(&server, "01-hello", NULL), rc;
+    char *argv4[] = {"127.0.0.1", NULL, NULL}, *argv6[] = {"::1", NULL, "second", "client", NULL};
+    if (!port)
+        return;
+    argv4[1] = argv6[1] = port_text(port);
+    rc = run_program(&client, "01-hello", "client", NULL, argv4);
+    expect(rc == 0, "the first client to exit 0, got %d (output: %s)", rc, client.buf);
+    expect(proc_wait_for(&server, ": Hello, world!\n", timeout_ms(5000)),
+           "the server to print the default line");
+    expect_has("server log", server.buf, "received from 127.0.0.1:");
+    rc = run_program(&client, "01-hello", "client", NULL, argv6);
+    expect(rc == 0, "the second client to exit 0, got %d (output: %s)", rc, client.buf);
+    expect(proc_wait_for(&server, ": second client\n", timeout_ms(5000)),
+           "the server to serve a second client and print its text");
+    expect_has("server log", server.buf, "received from [::1]:");
+    server_stop(&server);
+}
+
+static void hello_server_reads_a_line_split_across_sends_and_strips_crlf(void)
+{
+    struct proc server;
+    int port = server_start(&server, "01-hello", NULL), fd;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    send_text(fd, "Hel");
+    usleep(200000);
+    send_text(fd, "lo th");
+    usleep(200000);
+    send_text(fd, "ere\r\n");
+    expect(proc_wait_for(&server, ": Hello there\n", timeout_ms(5000)),
+           "the three pieces printed as one line without the CR");
+    close(fd);
+    fd = tcp_connect("127.0.0.1", port);   /* and an escape sequence is defused */
+    send_text(fd, "\x1b[2Jcleared?\n");
+    expect(proc_wait_for(&server, ": ?[2Jcleared?\n", timeout_ms(5000)),
+           "the ESC byte replaced before printing");
+    close(fd);
+    server_stop(&server);
+}
+
+/* ---- 02-echo ------------------------------------------------------------ */
+
+/* Sends len pseudo-random bytes in uneven pieces while reading the echo, so
+ * neither side blocks on a full buffer; then half-closes and expects every
+ * byte back, in order, and the server to close. */
+static void echo_check_bytes(const char *host, size_t len)
+{
+    struct proc server;
+    unsigned char *out = malloc(len), *back = malloc(len);
+    size_t sent = 0, got = 0, i;
+    unsigned seed = 12345;
+    long long deadline;
+    int port = server_start(&server, "02-echo", NULL), fd;
+    if (!port || (fd = tcp_connect(host, port)) < 0)
+        goto done;
+    for (i = 0; i < len; i++)
+        out[i] = (unsigned char)((seed = seed * 1103515245u + 12345u) >> 16);
+    deadline = now_ms() + timeout_ms(30000);
+    while (got < len && now_ms() < deadline) {
+        size_t piece = 1 + (seed = seed * 1103515245u + 12345u) % 9000;
+        ssize_t n;
+        if (sent < len) {
+            if (piece > len - sent)
+                piece = len - sent;
+            n = send(fd, out + sent, piece, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0)
+                sent += (size_t)n;
+            if (sent == len)
+                shutdown(fd, SHUT_WR);
+        }
+        n = recv(fd, back + got, len - got, sent < len ? MSG_DONTWAIT : 0);
+        if (n > 0)
+            got += (size_t)n;
+        else if (n == 0)
+            break;
+        else if (sent == len)
+            usleep(1000);
+    }
+    expect(got == len, "%zu bytes back over %s, got %zu", len, host, got);
+    for (i = 0; i < got && out[i] == back[i]; i++)
+        ;
+    expect(i == got, "every byte unchanged; the first difference is at byte %zu", i);
+    expect(wait_closed(fd, timeout_ms(5000)), "the server to close after our half-close");
+    close(fd);
+    server_stop(&server);
+done:
+    free(out);
+    free(back);
+}
+
+static void echo_returns_1mib_unchanged_over_ipv4(void)
+{
+    echo_check_bytes("127.0.0.1", 1 << 20);
+}
+
+static void echo_returns_1mib_unchanged_over_ipv6(void)
+{
+    echo_check_bytes("::1", 1 << 20);
+}
+
+static void echo_client_prints_each_piped_line_and_exits_0(void)
+{
+    struct proc server, client;
+    int port = server_start(&server, "02-echo", NULL), rc;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    rc = run_program(&client, "02-echo", "client", "first line\nsecond line\n", argv);
+    expect(rc == 0, "exit status 0 at end of input, got %d", rc);
+    expect_has("client output", client.buf, "first line\nsecond line\n");
+    rc = run_program(&client, "02-echo", "client", "before\n\nafter\n", argv);
+    expect(rc == 0, "exit status 0 at an empty line, got %d", rc);
+    expect_has("client output", client.buf, "before\n");
+    expect(strstr(client.buf, "after") == NULL, "nothing echoed after the empty line, got %s",
+           client.buf);
+    server_stop(&server);
+}
+
+static void echo_second_client_waits_until_the_first_leaves(void)
+{
+    struct proc server;
+    char buf[64] = "";
+    int port = server_start(&server, "02-echo", NULL), first, second;
+    if (!port || (first = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    send_text(first, "one\n");
+    recv_until(first, buf, sizeof buf, "one\n", timeout_ms(5000));
+    second = tcp_connect("127.0.0.1", port);   /* the listen() queue takes it */
+    send_text(second, "two\n");
+    buf[0] = '\0';
+    recv_until(second, buf, sizeof buf, "two\n", 500);
+    expect(buf[0] == '\0', "no echo for the second client while the first is served, got %s", buf);
+    close(first);
+    recv_until(second, buf, sizeof buf, "two\n", timeout_ms(5000));
+    expect_str("second client's echo once the first left", buf, "two\n");
+    close(second);
+    server_stop(&server);
+}
+
+/* ---- 03-daytime --------------------------------------------------------- */
+
+static void expect_daytime_line(const char *got)
+{
+    struct tm tm;
+    const char *end;
+    long long diff;
+    memset(&tm, 0, sizeof tm);
+    end = strptime(got, "%A, %B %d, %Y %H:%M:%S UTC", &tm);
+    if (!expect(end != NULL, "a line like \"Sunday, November 22, 2026 01:29:18 UTC\", got \"%s\"", got))
+        return;
+    expect_str("after the time", end, "\r\n");
+    diff = (long long)timegm(&tm) - (long long)time(NULL);
+    expect(diff > -60 && diff < 60, "the time within a minute of now, it is %lld s off", diff);
+}
+
+static void daytime_sends_the_utc_time_in_one_crlf_line_and_closes(void)
+{
+    struct proc server;
+    char buf[256];
+    int closed, port = server_start(&server, "03-daytime", NULL), fd;
+    if (!port || (fd = tcp_connect("::1", port)) < 0)
+        return;
+    recv_all(fd, buf, sizeof buf, timeout_ms(5000), &closed);
+    expect(closed, "the server to close after the line");
+    expect_daytime_line(buf);
+    close(fd);
+    server_stop(&server);
+}
+
+static void daytime_ignores_what_the_client_sends(void)
+{
+    struct proc server;
+    char buf[256], junk[20000];
+    int closed, port = server_start(&server, "03-daytime", NULL), fd;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    memset(junk, 'x', sizeof junk);
+    send_all(fd, "what time is it?\r\n", 18);
+    send_all(fd, junk, sizeof junk);
+    recv_all(fd, buf, sizeof buf, timeout_ms(5000), &closed);
+    expect(closed, "the server to close after the line");
+    expect_daytime_line(buf);
+    close(fd);
+    server_stop(&server);
+}
+
+static void daytime_client_prints_the_line_and_exits_0(void)
+{
+    struct proc server, client;
+    int port = server_start(&server, "03-daytime", NULL), rc;
+    char *argv[] = {"localhost", NULL, NULL};
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    rc = run_program(&client, "03-daytime", "client", NULL, argv);
+    expect(rc == 0, "exit status 0, got %d", rc);
+    expect_daytime_line(client.buf);
+    server_stop(&server);
+}
+
+/* ---- conventions and errors, for every lesson ----------------------------- */
+
+static void every_program_prints_usage_for_help_and_exits_0(void)
+{
+    static const char *const programs[] = {"server", "client"};
+    char *argv_h[] = {"-h", NULL}, *argv_help[] = {"--help", NULL};
+    struct proc p;
+    int i, k, rc;
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]))
+            continue;
+        for (k = 0; k < 2; k++) {
+            rc = run_program(&p, lessons[i], programs[k], NULL, k ? argv_help : argv_h);
+            expect(rc == 0, "%s %s -h to exit 0, got %d", lessons[i], programs[k], rc);
+            expect_has(bin_path(lessons[i], programs[k]), p.buf, "usage:");
+        }
+    }
+}
+
+static void bad_arguments_give_one_line_and_usage_and_exit_2(void)
+{
+    static char *const bad[][3] = {{"abc", NULL}, {"70000", NULL}, {"-x", NULL}, {"1", "2", NULL}};
+    char *client_bad[] = {"localhost", "http", NULL};
+    struct proc p;
+    int i, k, rc;
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]))
+            continue;
+        for (k = 0; k < 4; k++) {
+            rc = run_program(&p, lessons[i], "server", NULL, bad[k]);
+            expect(rc == 2, "%s server %s %s to exit 2, got %d", lessons[i], bad[k][0],
+                   bad[k][1] ? bad[k][1] : "", rc);
+            expect_has("its output", p.buf, "usage:");
+            expect_has("its output", p.buf, "error: ");
+        }
+        rc = run_program(&p, lessons[i], "client", NULL, client_bad);
+        expect(rc == 2, "%s client localhost http to exit 2, got %d", lessons[i], rc);
+        expect_has("its output", p.buf, "not a port number");
+    }
+}
+
+static void server_on_a_busy_port_exits_1_naming_the_port(void)
+{
+    struct proc first, second;
+    char *argv[] = {NULL, NULL};
+    int i, rc, port;
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]) || !(port = server_start(&first, lessons[i], NULL)))
+            continue;
+        argv[0] = port_text(port);
+        rc = run_program(&second, lessons[i], "server", NULL, argv);
+        expect(rc == 1, "a second %s server on port %d to exit 1, got %d", lessons[i], port, rc);
+        expect_has("its message", second.buf, port_text(port));
+        expect_has("its message", second.buf, "bind()");
+        expect_has("its message", second.buf, "pick another port");
+        server_stop(&first);
+    }
+}
+
+static void client_with_no_server_exits_1_saying_refused(void)
+{
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    struct proc p;
+    int i, rc;
+    argv[1] = port_text(unused_port());
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]))
+            continue;
+        rc = run_program(&p, lessons[i], "client", "hi\n", argv);
+        expect(rc == 1, "%s client to exit 1, got %d", lessons[i], rc);
+        expect_has_nocase("its message", p.buf, "refused");
+        expect_has("its message", p.buf, "is the server running");
+    }
+}
+
+/* A client that resets mid-transfer is that client's problem: the server
+ * logs it and serves the next one. */
+static void servers_survive_a_client_reset_mid_transfer(void)
+{
+    static const char *const served[] = {"01-hello", "02-echo", "03-daytime"};
+    struct proc server;
+    char big[200000], buf[256];
+    int i, fd, port, closed;
+    memset(big, 'r', sizeof big);
+    for (i = 0; i < 3; i++) {
+        if (!(port = server_start(&server, served[i], NULL)))
+            continue;
+        fd = tcp_connect("127.0.0.1", port);
+        send(fd, big, sizeof big, MSG_DONTWAIT | MSG_NOSIGNAL);
+        usleep(100000);
+        close_with_reset(fd);
+        usleep(200000);
+        fd = tcp_connect("127.0.0.1", port);
+        send_text(fd, "after the reset\n");
+        shutdown(fd, SHUT_WR);
+        recv_all(fd, buf, sizeof buf, timeout_ms(5000), &closed);
+        if (i == 1)
+            expect_str("echo after a reset", buf, "after the reset\n");
+        else if (i == 2)
+            expect_has("daytime after a reset", buf, " UTC\r\n");
+        else
+            expect(proc_wait_for(&server, ": after the reset\n", timeout_ms(5000)),
+                   "the hello server to print the next client's line");
+        close(fd);
+        server_stop(&server);
+    }
+}
+
+const struct test basics_tests[] = {
+    {"hello_server_prints_each_clients_line_with_its_address",
+     hello_server_prints_each_clients_line_with_its_address},
+    {"hello_server_reads_a_line_split_across_sends_and_strips_crlf",
+     hello_server_reads_a_line_split_across_sends_and_strips_crlf},
+    {"echo_returns_1mib_unchanged_over_ipv4", echo_returns_1mib_unchanged_over_ipv4},
+    {"echo_returns_1mib_unchanged_over_ipv6", echo_returns_1mib_unchanged_over_ipv6},
+    {"echo_client_prints_each_piped_line_and_exits_0", echo_client_prints_each_piped_line_and_exits_0},
+    {"echo_second_client_waits_until_the_first_leaves", echo_second_client_waits_until_the_first_leaves},
+    {"daytime_sends_the_utc_time_in_one_crlf_line_and_closes",
+     daytime_sends_the_utc_time_in_one_crlf_line_and_closes},
+    {"daytime_ignores_what_the_client_sends", daytime_ignores_what_the_client_sends},
+    {"daytime_client_prints_the_line_and_exits_0", daytime_client_prints_the_line_and_exits_0},
+    {"every_program_prints_usage_for_help_and_exits_0", every_program_prints_usage_for_help_and_exits_0},
+    {"bad_arguments_give_one_line_and_usage_and_exit_2", bad_arguments_give_one_line_and_usage_and_exit_2},
+    {"server_on_a_busy_port_exits_1_naming_the_port", server_on_a_busy_port_exits_1_naming_the_port},
+    {"client_with_no_server_exits_1_saying_refused", client_with_no_server_exits_1_saying_refused},
+    {"servers_survive_a_client_reset_mid_transfer", servers_survive_a_client_reset_mid_transfer},
+    {0, 0},
+};
