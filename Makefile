@@ -69,6 +69,11 @@ $(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
 $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(L)/05-doctor/eliza.h $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(ELIZA) $(LDLIBS)
 
+# Lesson 06: the networking (server.c) and the room's rules (room.c: names,
+# commands, cleaning text) apart, so the rules can be fuzzed without sockets.
+$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/room.c $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/room.c $(LDLIBS)
+
 # ---- tests: a Linux program that drives the real binaries ---------------
 
 TEST_SRC := $(wildcard tests/*.c)
@@ -78,8 +83,8 @@ ifeq ($(SANITIZE),1)
   TEST_CFLAGS += -fsanitize=address,undefined
 endif
 
-$(TEST_BIN): $(TEST_SRC) tests/harness.h $(wildcard $(ELIZA) $(L)/05-doctor/eliza.h) $(STAMP)
-	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(wildcard $(ELIZA)) -lm
+$(TEST_BIN): $(TEST_SRC) tests/harness.h $(ELIZA) $(L)/05-doctor/eliza.h $(STAMP)
+	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(ELIZA) -lm
 
 test: all $(TEST_BIN)
 	./$(TEST_BIN)
@@ -92,6 +97,38 @@ test-windows:
 
 test-msvc-makefile:
 	sh tests/msvc-makefile.sh
+
+# ---- fuzzing (clang + libFuzzer), bounded in time --------------------------
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_BIN     := tests/fuzz/bin
+
+$(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(L)/05-doctor/eliza.h
+	@mkdir -p $(FUZZ_BIN)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
+$(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(L)/05-doctor/eliza.h
+	@mkdir -p $(FUZZ_BIN)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
+$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/room.h common/line.h
+	@mkdir -p $(FUZZ_BIN)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c
+
+FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    echo "== $$f for $(FUZZ_SECONDS) s"; \
+	    mkdir -p $$f.corpus; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$f.corpus > $$f.log 2>&1; \
+	    rc=$$?; tail -n 12 $$f.log; [ $$rc -eq 0 ] || exit 1; \
+	done
+
+# ---- benchmark (figures, never a pass/fail timing) ---------------------------
+
+bench: chatroom
+	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c
+	tests/bench/load
 
 clean:
 	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TEST_BIN) .build-flags*

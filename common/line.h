@@ -1,0 +1,118 @@
+/*
+ * line.h - cutting a TCP byte stream into lines (lesson 04 explains why).
+ *
+ * TCP delivers bytes, not messages. One recv() may bring half a line, or
+ * three lines and the start of a fourth. So every connection (and the
+ * keyboard) gets its own line_buffer: recv() writes into its free space,
+ * and line_next() hands out each complete line, without its LF or CR LF.
+ *
+ *     char *space = line_space(&lb, &room);
+ *     n = recv(s, space, room, 0);          (or net_keyboard_read)
+ *     line_added(&lb, n);
+ *     while ((len = line_next(&lb, line, &cut)) >= 0)
+ *         ... use line ...
+ *
+ * A line longer than LINE_LIMIT bytes is handed out cut at the limit (cut is
+ * set), and the rest of it, up to the next newline, is thrown away. So a peer
+ * that never sends a newline costs us LINE_LIMIT bytes, never more.
+ *
+ * Nothing here differs between platforms; it lives in common/ because lessons
+ * 04, 05 and 06 all need it, and one copy is easier to trust than three.
+ */
+#ifndef SOCKLAB_LINE_H
+#define SOCKLAB_LINE_H
+
+#include <string.h>
+
+#ifndef LINE_LIMIT
+#define LINE_LIMIT 1024         /* longest line kept whole, in bytes */
+#endif
+
+struct line_buffer {
+    char data[LINE_LIMIT];
+    int len;                    /* bytes held, not yet handed out */
+    int discarding;             /* inside an over-long line: drop up to its newline */
+};
+
+static inline void line_init(struct line_buffer *lb)
+{
+    lb->len = 0;
+    lb->discarding = 0;
+}
+
+/* Where the next recv() should write, and how many bytes fit there. */
+static inline char *line_space(struct line_buffer *lb, int *room)
+{
+    *room = LINE_LIMIT - lb->len;
+    return lb->data + lb->len;
+}
+
+/* Tells the buffer that n bytes were written at line_space(). */
+static inline void line_added(struct line_buffer *lb, int n)
+{
+    if (n > 0)
+        lb->len += n;
+}
+
+static inline void line_drop(struct line_buffer *lb, int n)
+{
+    memmove(lb->data, lb->data + n, (size_t)(lb->len - n));
+    lb->len -= n;
+}
+
+/* Copies `len` bytes to out (which holds LINE_LIMIT + 1), without a final
+ * CR, NUL-terminated; returns the length. */
+static inline int line_copy(const char *from, int len, char *out)
+{
+    if (len > 0 && from[len - 1] == '\r')
+        len--;                  /* telnet and Windows end lines with CR LF */
+    memcpy(out, from, (size_t)len);
+    out[len] = '\0';
+    return len;
+}
+
+/* The next complete line into out (room for LINE_LIMIT + 1 bytes). Returns
+ * its length, or -1 when no complete line is held yet. *cut is set when the
+ * line was longer than LINE_LIMIT and this is only its beginning. */
+static inline int line_next(struct line_buffer *lb, char *out, int *cut)
+{
+    char *newline = (char *)memchr(lb->data, '\n', (size_t)lb->len);
+    int len;
+    *cut = 0;
+    if (lb->discarding) {       /* the tail of a line we already cut */
+        if (newline == NULL) {
+            lb->len = 0;
+            return -1;
+        }
+        line_drop(lb, (int)(newline - lb->data) + 1);
+        lb->discarding = 0;
+        newline = (char *)memchr(lb->data, '\n', (size_t)lb->len);
+    }
+    if (newline != NULL) {
+        len = line_copy(lb->data, (int)(newline - lb->data), out);
+        line_drop(lb, (int)(newline - lb->data) + 1);
+        return len;
+    }
+    if (lb->len == LINE_LIMIT) {    /* full, and still no newline: cut here */
+        len = line_copy(lb->data, LINE_LIMIT, out);
+        lb->len = 0;
+        lb->discarding = 1;
+        *cut = 1;
+        return len;
+    }
+    return -1;
+}
+
+/* At end of input: whatever is left, a last line that had no newline.
+ * Returns its length, or -1 if nothing is left. */
+static inline int line_rest(struct line_buffer *lb, char *out)
+{
+    int len;
+    if (lb->len == 0 || lb->discarding)
+        return -1;
+    len = line_copy(lb->data, lb->len, out);
+    lb->len = 0;
+    return len;
+}
+
+#endif

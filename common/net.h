@@ -99,6 +99,7 @@ typedef int net_socket;
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
+#include <signal.h>
 
 /* Big enough for "[ffff:...:ffff%scope]:65535" */
 #define NET_ADDR_TEXT 80
@@ -462,6 +463,50 @@ static inline int net_set_recv_timeout(net_socket s, int seconds)
     tv.tv_sec = seconds;
     tv.tv_usec = 0;
     return setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&tv, sizeof tv);
+#endif
+}
+
+/* ---- Ctrl+C ------------------------------------------------------------- */
+
+/* Set once the user pressed Ctrl+C (or the server got SIGTERM). */
+static inline volatile sig_atomic_t *net_stop_flag(void)
+{
+    static volatile sig_atomic_t stop;
+    return &stop;
+}
+
+#ifdef _WIN32
+static inline BOOL WINAPI net_on_console_event(DWORD event)
+{
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && event != CTRL_CLOSE_EVENT)
+        return FALSE;
+    *net_stop_flag() = 1;
+    return TRUE;                /* handled: don't kill the process yet */
+}
+#else
+static inline void net_on_signal(int sig)
+{
+    (void)sig;
+    *net_stop_flag() = 1;
+}
+#endif
+
+/* Instead of dying at once on Ctrl+C or SIGTERM, let the program notice
+ * *net_stop_flag() and close down in order (telling its clients). On POSIX
+ * the signal also interrupts select() (EINTR); on Windows the handler runs in
+ * another thread, so a server should give select() a timeout to look again. */
+static inline void net_catch_interrupt(void)
+{
+#ifdef _WIN32
+    SetConsoleCtrlHandler(net_on_console_event, TRUE);
+#else
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = net_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;            /* no SA_RESTART: select() returns with EINTR */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 #endif
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -166,6 +167,11 @@ const char *bin_path(const char *lesson, const char *program)
 
 int proc_startv(struct proc *p, const char *path, char *const argv[])
 {
+    return proc_start_limited(p, 0, path, argv);
+}
+
+int proc_start_limited(struct proc *p, int max_fds, const char *path, char *const argv[])
+{
     int in[2], out[2], i, n = 0;
     char *args[40];
 
@@ -184,6 +190,11 @@ int proc_startv(struct proc *p, const char *path, char *const argv[])
         return expect(0, "fork() to work: %s", strerror(errno)), -1;
     if (p->pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);   /* dies with the test */
+        if (max_fds > 0) {
+            struct rlimit rl;
+            rl.rlim_cur = rl.rlim_max = (rlim_t)max_fds;
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
         signal(SIGPIPE, SIG_DFL);
         dup2(in[0], 0);
         dup2(out[1], 1);

@@ -64,6 +64,8 @@ const char *bin_path(const char *lesson, const char *program);
  * Returns 0 on success. stdin is a pipe; stdout and stderr go to one pipe. */
 int proc_start(struct proc *p, const char *path, ...);
 int proc_startv(struct proc *p, const char *path, char *const argv[]);
+/* The same with RLIMIT_NOFILE lowered to max_fds in the child (0: unchanged). */
+int proc_start_limited(struct proc *p, int max_fds, const char *path, char *const argv[]);
 
 /* Reads output until `text` appears or timeout_ms passes; 1 if it appeared. */
 int proc_wait_for(struct proc *p, const char *text, int timeout_ms);
