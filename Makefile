@@ -38,7 +38,7 @@ DOCTOR   := $(L)/05-doctor/server$(EXE) $(L)/05-doctor/client$(EXE)
 CHATROOM := $(L)/06-chatroom/server$(EXE) $(L)/06-chatroom/client$(EXE)
 PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
 
-COMMON   := common/net.h common/line.h
+COMMON   := common/net.h common/tcp.h common/line.h $(L)/04-chat/chat.h
 ELIZA    := $(L)/05-doctor/eliza.c
 # A change of compiler or flags (a sanitizer run, a cross-build) rebuilds.
 STAMP    := .build-flags$(EXE)

@@ -108,7 +108,7 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
 static inline int line_rest(struct line_buffer *lb, char *out)
 {
     int len;
-    if (lb->len == 0 || lb->discarding)
+    if (lb->len <= 0 || lb->discarding)
         return -1;
     len = line_copy(lb->data, lb->len, out);
     lb->len = 0;

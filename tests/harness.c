@@ -165,9 +165,20 @@ const char *bin_path(const char *lesson, const char *program)
     return p;
 }
 
+static int start_native;     /* set while starting a Linux tool under --wine */
+
 int proc_startv(struct proc *p, const char *path, char *const argv[])
 {
     return proc_start_limited(p, 0, path, argv);
+}
+
+int proc_start_native(struct proc *p, const char *path, char *const argv[])
+{
+    int rc;
+    start_native = 1;
+    rc = proc_start_limited(p, 0, path, argv);
+    start_native = 0;
+    return rc;
 }
 
 int proc_start_limited(struct proc *p, int max_fds, const char *path, char *const argv[])
@@ -177,7 +188,7 @@ int proc_start_limited(struct proc *p, int max_fds, const char *path, char *cons
 
     memset(p, 0, sizeof *p);
     p->in = p->out = -1;
-    if (on_wine)
+    if (on_wine && !start_native)
         args[n++] = "wine";
     args[n++] = (char *)path;
     for (i = 0; argv[i] != NULL && n < 39; i++)

@@ -64,6 +64,8 @@ const char *bin_path(const char *lesson, const char *program);
  * Returns 0 on success. stdin is a pipe; stdout and stderr go to one pipe. */
 int proc_start(struct proc *p, const char *path, ...);
 int proc_startv(struct proc *p, const char *path, char *const argv[]);
+/* Starts a Linux program (nc, socat...) as it is, even in the --wine run. */
+int proc_start_native(struct proc *p, const char *path, char *const argv[]);
 /* The same with RLIMIT_NOFILE lowered to max_fds in the child (0: unchanged). */
 int proc_start_limited(struct proc *p, int max_fds, const char *path, char *const argv[]);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 extern const struct test basics_tests[];
+extern const struct test chat_tests[];
 /* extern const struct test eliza_tests[]; */
 
 /* Tables that test the programs over sockets run on both platforms; the
@@ -27,6 +28,7 @@ static const struct {
     int on_windows_too;
 } tables[] = {
     {basics_tests, 1},
+    {chat_tests, 1},
     /* {eliza_tests, 0}, */
 };
 

@@ -1,0 +1,119 @@
+/*
+ * tcp.h - the TCP set-up that lessons 01-03 teach, packaged for lessons
+ * 04-06, whose subject is select(): listening (dual-stack), connecting (every
+ * address in turn), and sending everything (the partial-send loop).
+ *
+ * Read lessons/01-hello/server.c and client.c for these same steps written
+ * out and explained one call at a time; lesson 02 explains tcp_send_all().
+ * Nothing here is platform-specific beyond what common/net.h already hides.
+ */
+#ifndef SOCKLAB_TCP_H
+#define SOCKLAB_TCP_H
+
+#include "net.h"
+
+/* socket() + bind() + listen() on one address; NET_INVALID on failure, with
+ * the failed call and its error. */
+static inline net_socket tcp_listen_at(const struct addrinfo *ai, int dual_stack,
+                                       const char **failed_call, int *err)
+{
+    int off = 0;
+    net_socket s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (s == NET_INVALID) {
+        *failed_call = "socket()";
+        *err = net_error();
+        return NET_INVALID;
+    }
+    net_reuse_addr(s);
+    if (dual_stack)             /* one IPv6 socket serves IPv4 clients too */
+        setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&off, sizeof off);
+    if (bind(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0)
+        *failed_call = "bind()";
+    else if (listen(s, SOMAXCONN) != 0)
+        *failed_call = "listen()";
+    else
+        return s;
+    *err = net_error();
+    net_close(s);
+    return NET_INVALID;
+}
+
+/* A listening socket on `port`: on `address` alone if given, otherwise on
+ * every address, IPv6 and IPv4 (IPv4 only where IPv6 is missing). A failure
+ * here is a start-up failure: one line and exit 1. */
+static inline net_socket tcp_listen(const char *prog, const char *address, const char *port)
+{
+    struct addrinfo hints, *list, *ai;
+    net_socket s = NET_INVALID;
+    const char *failed_call = "bind()";
+    char what[128];
+    int rc, pass, err = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    rc = getaddrinfo(address, port, &hints, &list);
+    if (rc != 0)
+        net_fail_lookup(prog, address, rc);
+    for (pass = 0; pass < 2 && s == NET_INVALID; pass++)      /* IPv6 first */
+        for (ai = list; ai != NULL && s == NET_INVALID; ai = ai->ai_next)
+            if ((ai->ai_family == AF_INET6) == (pass == 0))
+                s = tcp_listen_at(ai, address == NULL, &failed_call, &err);
+    freeaddrinfo(list);
+    if (s == NET_INVALID) {
+        snprintf(what, sizeof what, "%s on port %s", failed_call, port);
+        net_fail(prog, what, err);
+    }
+    return s;
+}
+
+/* Connects to the first address of `host` that answers; one line and exit 1
+ * if none does. */
+static inline net_socket tcp_connect_to(const char *prog, const char *host, const char *port)
+{
+    struct addrinfo hints, *list, *ai;
+    net_socket s = NET_INVALID;
+    char what[300];
+    int rc, err = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    rc = getaddrinfo(host, port, &hints, &list);
+    if (rc != 0)
+        net_fail_lookup(prog, host, rc);
+    for (ai = list; ai != NULL && s == NET_INVALID; ai = ai->ai_next) {
+        s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (s == NET_INVALID) {
+            err = net_error();
+        } else if (connect(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0) {
+            err = net_error();
+            net_close(s);
+            s = NET_INVALID;
+        }
+    }
+    freeaddrinfo(list);
+    if (s == NET_INVALID) {
+        snprintf(what, sizeof what, "connect() to %s port %s", host, port);
+        net_fail(prog, what, err);
+    }
+    return s;
+}
+
+/* send() may take fewer bytes than offered; loop until all are gone.
+ * Returns 0, or -1 if the peer is gone (an error, never a SIGPIPE). */
+static inline int tcp_send_all(net_socket s, const char *data, size_t len)
+{
+    while (len > 0) {
+        int chunk = len > 65536 ? 65536 : (int)len;
+        int n = send(s, data, chunk, 0);
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+#endif

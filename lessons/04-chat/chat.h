@@ -1,0 +1,162 @@
+/*
+ * chat.h - lesson 04's conversation loop, shared by server.c and client.c.
+ *
+ * The classic first chat program takes turns: it calls recv(), and while
+ * recv() waits for the other side you cannot type. Here both sides use
+ * select(): one call that waits for the FIRST of several descriptors to have
+ * something to read - the keyboard or the socket - so lines cross freely in
+ * both directions, in any order.
+ *
+ *        +--> select(keyboard, peer [, listener]) --+
+ *        |                                           |
+ *        |   keyboard ready: read, send each line    |
+ *        |   peer ready:     recv, print each line   |
+ *        +-------------------------------------------+
+ *
+ * Notice:
+ *   - TCP is a byte stream: each side keeps a line_buffer (common/line.h), so
+ *     a line split over several recv()s, or several lines in one, come out
+ *     whole; LF and CR LF both end a line;
+ *   - the keyboard is watched through net_keyboard_open(), because on Windows
+ *     select() only accepts sockets;
+ *   - what the peer sends is made printable before it reaches our terminal.
+ */
+#ifndef SOCKLAB_CHAT_H
+#define SOCKLAB_CHAT_H
+
+#include "../../common/net.h"
+#include "../../common/tcp.h"
+#include "../../common/line.h"
+
+enum chat_end {
+    CHAT_GOING_ON,          /* (not an end: the conversation continues) */
+    CHAT_YOU_LEFT,          /* an empty line typed here */
+    CHAT_INPUT_ENDED,       /* end of input here (Ctrl+D, Ctrl+Z, a pipe's end) */
+    CHAT_PEER_LEFT,         /* the other side closed the connection */
+    CHAT_FAILED             /* the connection broke (reset, ...) */
+};
+
+struct chat {
+    net_socket peer;                /* the connection */
+    net_socket keyboard;            /* from net_keyboard_open() */
+    net_socket listener;            /* server only: turn newcomers away; else NET_INVALID */
+    const char *peer_name;          /* how we label the peer's lines: "server", "client" */
+    struct line_buffer from_peer;
+    struct line_buffer *from_keyboard;  /* kept across conversations */
+};
+
+/* Replaces control characters (an escape sequence could redraw our screen);
+ * tabs and bytes >= 0x80 (UTF-8) pass. */
+static inline void chat_make_printable(char *text, int len)
+{
+    int i;
+    for (i = 0; i < len; i++)
+        if (((unsigned char)text[i] < 0x20 && text[i] != '\t') || text[i] == 0x7f)
+            text[i] = '?';
+}
+
+static inline void chat_print(const struct chat *c, char *line, int len, int cut)
+{
+    chat_make_printable(line, len);
+    printf("%s: %s%s\n", c->peer_name, line, cut ? " [cut: too long]" : "");
+}
+
+/* Reads what the peer sent and prints every complete line. Returns 0, or
+ * how the conversation ended: the peer closed, or the connection broke. */
+static inline int chat_from_peer(struct chat *c)
+{
+    char line[LINE_LIMIT + 1];
+    int room, n, len, cut;
+    char *space = line_space(&c->from_peer, &room);
+    n = recv(c->peer, space, room, 0);
+    if (n <= 0) {
+        if ((len = line_rest(&c->from_peer, line)) >= 0)
+            chat_print(c, line, len, 0);        /* a last line without newline */
+        return n == 0 ? CHAT_PEER_LEFT : CHAT_FAILED;
+    }
+    line_added(&c->from_peer, n);
+    while ((len = line_next(&c->from_peer, line, &cut)) >= 0)
+        chat_print(c, line, len, cut);
+    return 0;
+}
+
+/* Reads what was typed and sends every complete line, ending it with LF.
+ * Returns 0, or why this side stops: an empty line, end of input, or a
+ * connection that broke. */
+static inline int chat_from_keyboard(struct chat *c)
+{
+    char line[LINE_LIMIT + 2];
+    int room, n, len, cut;
+    char *space = line_space(c->from_keyboard, &room);
+    n = net_keyboard_read(c->keyboard, space, room);
+    if (n <= 0)
+        return CHAT_INPUT_ENDED;
+    line_added(c->from_keyboard, n);
+    while ((len = line_next(c->from_keyboard, line, &cut)) >= 0) {
+        if (len == 0)
+            return CHAT_YOU_LEFT;
+        line[len++] = '\n';
+        if (tcp_send_all(c->peer, line, (size_t)len) != 0)
+            return CHAT_FAILED;
+    }
+    return 0;
+}
+
+/* Server only: someone else connected while we chat. Tell them, politely. */
+static inline void chat_turn_away(net_socket listener)
+{
+    static const char busy[] = "Sorry, the server is busy in another chat. Try again later.\n";
+    net_socket extra = accept(listener, NULL, NULL);
+    if (extra != NET_INVALID) {
+        tcp_send_all(extra, busy, sizeof busy - 1);
+        net_close(extra);
+        printf("(turned away a second client: one conversation at a time)\n");
+    }
+}
+
+/* Adds s to the set and keeps `top` the highest descriptor in it (POSIX
+ * select() wants top + 1; Windows ignores it). */
+static inline void chat_watch(net_socket s, fd_set *set, net_socket *top)
+{
+    FD_SET(s, set);
+    if (s > *top)
+        *top = s;
+}
+
+/* The conversation; returns how it ended (an enum chat_end). At end of input
+ * we don't hang up at once: shutdown() says "I will send no more", and we
+ * keep printing until the peer closes too, so no answer in flight is lost. */
+static inline int chat_run(struct chat *c)
+{
+    int end, typing = 1;
+    line_init(&c->from_peer);
+    for (;;) {
+        fd_set readable;
+        net_socket top = c->peer;
+        FD_ZERO(&readable);
+        chat_watch(c->peer, &readable, &top);
+        if (typing)
+            chat_watch(c->keyboard, &readable, &top);
+        if (c->listener != NET_INVALID)
+            chat_watch(c->listener, &readable, &top);
+        /* Sleeps until at least one of them has something for us. */
+        if (select((int)(top + 1), &readable, NULL, NULL, NULL) < 0) {
+            if (net_error() == NET_EINTR)
+                continue;
+            printf("select() failed: %s\n", net_strerror(net_error()));
+            return CHAT_FAILED;
+        }
+        if (FD_ISSET(c->peer, &readable) && (end = chat_from_peer(c)) != 0)
+            return typing ? end : CHAT_INPUT_ENDED;
+        if (typing && FD_ISSET(c->keyboard, &readable) && (end = chat_from_keyboard(c)) != 0) {
+            if (end != CHAT_INPUT_ENDED)
+                return end;
+            shutdown(c->peer, NET_SHUT_WR);     /* the peer reads end of input */
+            typing = 0;
+        }
+        if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
+            chat_turn_away(c->listener);
+    }
+}
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * Lesson 04 - chat server: one-on-one chat, both directions at once.
+ *
+ * It waits for one client and greets it. Then the person at this keyboard and
+ * the person at the client chat freely: every line typed on either side
+ * appears on the other at once, in any order (chat.h shows how: select()).
+ * An empty line hangs up; the server then waits for the next client. End of
+ * input (Ctrl+D; Ctrl+Z Enter on Windows) ends the chat and the server.
+ *
+ * Build:  cc server.c -o server                    (Linux, macOS)
+ *         gcc server.c -o server.exe -lws2_32      (MinGW)
+ *         cl server.c                              (MSVC)
+ * Run:    ./server            then in another terminal: ./client
+ *         (nc localhost 8804 or telnet localhost 8804 work as clients too)
+ *
+ * Notice:
+ *   - while we wait for a client, select() watches the listening socket AND
+ *     the keyboard, so the person at the server is never stuck;
+ *   - during a chat a second client is told we're busy, not left hanging.
+ */
+#include "chat.h"
+
+#define PROG "chat server"
+#define DEFAULT_PORT "8804"
+
+static const char usage[] =
+    "usage: server [-b ADDRESS] [PORT]\n"
+    "  One-on-one chat with one client at a time. PORT defaults to " DEFAULT_PORT
+    "; 0 picks a free one.\n"
+    "  Type lines to send them; an empty line hangs up; end of input stops the server.\n"
+    "  -b ADDRESS  listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
+    "  -h, --help  show this help\n";
+
+static const char greeting[] =
+    "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
+
+/* Nobody to talk to yet: lines typed now go nowhere, and we say so. Returns
+ * -1 at end of input (the person at the server has gone), else 0. */
+static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *typed)
+{
+    char line[LINE_LIMIT + 1];
+    int room, n, cut;
+    char *space = line_space(typed, &room);
+    n = net_keyboard_read(keyboard, space, room);
+    if (n <= 0)
+        return -1;
+    line_added(typed, n);
+    while (line_next(typed, line, &cut) > 0)
+        printf("(nobody is connected yet: that line went nowhere)\n");
+    return 0;
+}
+
+/* Waits for a client while watching the keyboard. Returns the client's
+ * socket, or NET_INVALID at end of input. */
+static net_socket wait_for_client(net_socket listener, net_socket keyboard,
+                                  struct line_buffer *typed, char *who, size_t who_size)
+{
+    for (;;) {
+        struct sockaddr_storage peer;
+        socklen_t len = sizeof peer;
+        net_socket client, top = listener > keyboard ? listener : keyboard;
+        fd_set readable;
+        FD_ZERO(&readable);
+        FD_SET(listener, &readable);
+        FD_SET(keyboard, &readable);
+        if (select((int)(top + 1), &readable, NULL, NULL, NULL) < 0) {
+            if (net_error() != NET_EINTR)
+                net_fail(PROG, "select()", net_error());
+            continue;
+        }
+        if (FD_ISSET(keyboard, &readable) && read_keyboard_while_alone(keyboard, typed) != 0)
+            return NET_INVALID;
+        if (!FD_ISSET(listener, &readable))
+            continue;
+        client = accept(listener, (struct sockaddr *)&peer, &len);
+        if (client != NET_INVALID) {
+            net_addr_text((struct sockaddr *)&peer, who, who_size);
+            return client;
+        }
+        printf("accept() failed: %s (still waiting)\n", net_strerror(net_error()));
+    }
+}
+
+static void say_how_it_ended(int end, const char *who)
+{
+    if (end == CHAT_PEER_LEFT)
+        printf("%s left the chat; waiting for the next client\n", who);
+    else if (end == CHAT_YOU_LEFT)
+        printf("you hung up on %s; waiting for the next client\n", who);
+    else if (end == CHAT_INPUT_ENDED)
+        printf("end of input: you left the chat with %s; the server stops\n", who);
+    else
+        printf("the connection to %s broke (%s); waiting for the next client\n", who,
+               net_strerror(net_error()));
+}
+
+int main(int argc, char **argv)
+{
+    const char *options[] = {"-b", NULL}, *address = NULL, *port = DEFAULT_PORT;
+    struct line_buffer typed;
+    struct chat chat;
+    char who[NET_ADDR_TEXT];
+    int end = CHAT_GOING_ON;
+
+    if (net_parse_args(argc, argv, usage, options, &address, &port, 1) == 1)
+        net_port_arg(port, 0, usage);
+    if (net_init() != 0)
+        return 1;
+    chat.listener = tcp_listen(PROG, address, port);
+    net_announce(PROG, chat.listener, address);
+    chat.keyboard = net_keyboard_open();
+    if (chat.keyboard == NET_INVALID)
+        net_fail(PROG, "watching the keyboard (net_keyboard_open)", net_error());
+    chat.peer_name = "client";
+    chat.from_keyboard = &typed;
+    line_init(&typed);
+
+    while (end != CHAT_INPUT_ENDED) {
+        printf("waiting for a client...\n");
+        chat.peer = wait_for_client(chat.listener, chat.keyboard, &typed, who, sizeof who);
+        if (chat.peer == NET_INVALID)
+            break;                      /* end of input while nobody was there */
+        printf("%s connected: type to chat, an empty line hangs up\n", who);
+        tcp_send_all(chat.peer, greeting, sizeof greeting - 1);
+        end = chat_run(&chat);
+        say_how_it_ended(end, who);
+        net_close(chat.peer);
+    }
+    net_close(chat.listener);
+    net_cleanup();
+    return 0;
+}

@@ -1,0 +1,205 @@
+/*
+ * t_chat.c - lesson 04: one-on-one chat with select(), both programs with
+ * piped stdin (which, on Windows, goes through the keyboard bridge).
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+int run_program(struct proc *p, const char *lesson, const char *program,
+                const char *input, char *const argv[]);
+
+static char *port_arg(int port)
+{
+    static char text[16];
+    snprintf(text, sizeof text, "%d", port);
+    return text;
+}
+
+/* Starts the chat server and its client, and waits until they are talking. */
+static int start_pair(struct proc *server, struct proc *client)
+{
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int port = server_start(server, "04-chat", NULL);
+    if (!port)
+        return 0;
+    argv[1] = port_arg(port);
+    if (proc_startv(client, bin_path("04-chat", "client"), argv) != 0)
+        return 0;
+    return expect(proc_wait_for(client, "server: Welcome to my chat room!", timeout_ms(10000)),
+                  "the client to print the greeting, got: %s", client->buf) &&
+           expect(proc_wait_for(server, "connected: type to chat", timeout_ms(5000)),
+                  "the server to say who connected, got: %s", server->buf);
+}
+
+static void chat_lines_cross_in_both_directions_in_any_order(void)
+{
+    struct proc server, client;
+    if (!start_pair(&server, &client))
+        return;
+    /* No waiting between them: both sides type at once. */
+    proc_write(&server, "s1 hello from the server\n");
+    proc_write(&client, "c1 hello from the client\n");
+    proc_write(&client, "c2 and again\n");
+    proc_write(&server, "s2 and again\n");
+    expect(proc_wait_for(&client, "server: s2 and again\n", timeout_ms(5000)),
+           "the client to print both server lines");
+    expect_has("client output", client.buf, "server: s1 hello from the server\nserver: s2");
+    expect(proc_wait_for(&server, "client: c2 and again\n", timeout_ms(5000)),
+           "the server to print both client lines");
+    expect_has("server output", server.buf, "client: c1 hello from the client\nclient: c2");
+    /* The client's end of input: it leaves, the server says so and waits. */
+    proc_close_stdin(&client);
+    expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0 at end of input");
+    expect_has("client output", client.buf, "you left the chat");
+    expect(proc_wait_for(&server, "left the chat; waiting for the next client", timeout_ms(5000)),
+           "the server to report that the client left");
+    server_stop(&server);
+}
+
+static void chat_reassembles_split_lines_and_accepts_crlf(void)
+{
+    struct proc server;
+    char greeting[256] = "";
+    int port = server_start(&server, "04-chat", NULL), fd;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(5000));
+    expect_has("greeting", greeting, "Welcome to my chat room!");
+    send_text(fd, "spl");
+    usleep(150000);
+    send_text(fd, "it li");
+    usleep(150000);
+    send_text(fd, "ne\r\nsecond\r\nthird\n");
+    expect(proc_wait_for(&server, "client: third\n", timeout_ms(5000)), "all three lines printed");
+    expect_has("server output", server.buf, "client: split line\nclient: second\nclient: third\n");
+    close(fd);
+    server_stop(&server);
+}
+
+static void chat_long_line_is_cut_without_breaking_the_next(void)
+{
+    struct proc server;
+    static char big[100000];
+    char greeting[256] = "";
+    int port = server_start(&server, "04-chat", NULL), fd;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(5000));
+    memset(big, 'x', sizeof big);
+    send_all(fd, big, sizeof big);
+    send_text(fd, "\n\x1b[2Jafter the long line\n");
+    expect(proc_wait_for(&server, "client: ?[2Jafter the long line\n", timeout_ms(5000)),
+           "the next line whole, with its escape byte defused");
+    expect_has("server output", server.buf, "[cut: too long]");
+    close(fd);
+    server_stop(&server);
+}
+
+static void chat_server_takes_the_next_client_after_one_leaves(void)
+{
+    struct proc server;
+    char buf[256] = "";
+    int port = server_start(&server, "04-chat", NULL), fd;
+    if (!port || (fd = tcp_connect("::1", port)) < 0)
+        return;
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    close_with_reset(fd);              /* the rudest way to leave */
+    expect(proc_wait_for(&server, "waiting for the next client", timeout_ms(5000)),
+           "the server to notice and wait again");
+    fd = tcp_connect("127.0.0.1", port);
+    buf[0] = '\0';
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    expect_has("second client's greeting", buf, "Welcome to my chat room!");
+    proc_write(&server, "hello, second\n");
+    buf[0] = '\0';
+    recv_until(fd, buf, sizeof buf, "second\n", timeout_ms(5000));
+    expect_str("line from the server", buf, "hello, second\n");
+    close(fd);
+    server_stop(&server);
+}
+
+static void chat_second_client_is_told_the_server_is_busy(void)
+{
+    struct proc server;
+    char buf[256] = "";
+    int port = server_start(&server, "04-chat", NULL), first, second, closed;
+    if (!port || (first = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    recv_until(first, buf, sizeof buf, "\n", timeout_ms(5000));
+    second = tcp_connect("127.0.0.1", port);
+    recv_all(second, buf, sizeof buf, timeout_ms(5000), &closed);
+    expect_has("second client", buf, "busy");
+    expect(closed, "the second client's connection closed");
+    send_text(first, "still here\n");
+    expect(proc_wait_for(&server, "client: still here", timeout_ms(5000)),
+           "the first conversation to go on");
+    close(first);
+    close(second);
+    server_stop(&server);
+}
+
+static void chat_server_hanging_up_ends_the_client_with_exit_0(void)
+{
+    struct proc server, client;
+    if (!start_pair(&server, &client))
+        return;
+    proc_write(&server, "goodbye\n\n");    /* a line, then an empty line */
+    expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0");
+    expect_has("client output", client.buf, "server: goodbye\n");
+    expect_has("client output", client.buf, "the server closed the connection");
+    expect(proc_wait_for(&server, "you hung up on", timeout_ms(5000)), "the server to say it hung up");
+    server_stop(&server);
+}
+
+static void chat_server_stops_at_its_own_end_of_input(void)
+{
+    struct proc server, client;
+    int rc;
+    if (!start_pair(&server, &client))
+        return;
+    proc_write(&server, "last words\n");
+    proc_close_stdin(&server);
+    expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0");
+    expect_has("client output", client.buf, "server: last words\n");
+    rc = proc_wait_exit(&server, timeout_ms(5000));
+    expect(rc == 0, "the server to exit 0 once its own input ended, got %d", rc);
+    expect_has("server output", server.buf, "the server stops");
+}
+
+static void chat_works_with_nc_as_the_client(void)
+{
+    struct proc server, nc;
+    char *argv[] = {"-N", "127.0.0.1", NULL, NULL};
+    int port = server_start(&server, "04-chat", NULL);
+    if (!port)
+        return;
+    argv[2] = port_arg(port);
+    if (proc_start_native(&nc, "nc", argv) != 0)
+        return;
+    expect(proc_wait_for(&nc, "Welcome to my chat room!", timeout_ms(5000)), "nc to show the greeting");
+    proc_write(&nc, "typed in nc\r\n");
+    expect(proc_wait_for(&server, "client: typed in nc\n", timeout_ms(5000)),
+           "the server to print nc's line without the CR");
+    proc_write(&server, "back to nc\n");
+    expect(proc_wait_for(&nc, "back to nc\n", timeout_ms(5000)), "nc to receive the server's line");
+    proc_close_stdin(&nc);
+    expect(proc_wait_for(&server, "left the chat", timeout_ms(5000)), "the server to see nc leave");
+    proc_stop(&nc);
+    server_stop(&server);
+}
+
+const struct test chat_tests[] = {
+    {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
+    {"chat_reassembles_split_lines_and_accepts_crlf", chat_reassembles_split_lines_and_accepts_crlf},
+    {"chat_long_line_is_cut_without_breaking_the_next", chat_long_line_is_cut_without_breaking_the_next},
+    {"chat_server_takes_the_next_client_after_one_leaves", chat_server_takes_the_next_client_after_one_leaves},
+    {"chat_second_client_is_told_the_server_is_busy", chat_second_client_is_told_the_server_is_busy},
+    {"chat_server_hanging_up_ends_the_client_with_exit_0", chat_server_hanging_up_ends_the_client_with_exit_0},
+    {"chat_server_stops_at_its_own_end_of_input", chat_server_stops_at_its_own_end_of_input},
+    {"chat_works_with_nc_as_the_client", chat_works_with_nc_as_the_client},
+    {0, 0},
+};
