@@ -127,6 +127,14 @@ void note(const char *fmt, ...)
     fflush(stdout);
 }
 
+void skip(const char *why)
+{
+    printf("    skipped: %s\n", why);
+    fflush(stdout);
+    proc_stop_all();
+    _exit(test_failed ? 1 : 77);
+}
+
 int scaled(int linux_count, int wine_count)
 {
     return on_wine ? wine_count : linux_count;
@@ -535,4 +543,53 @@ void close_with_reset(int fd)
     lg.l_linger = 0;
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     close(fd);
+}
+
+/* ---- line-by-line connections --------------------------------------------- */
+
+int conn_open(struct conn *c, const char *host, int port)
+{
+    c->len = 0;
+    c->fd = tcp_connect(host, port);
+    return c->fd >= 0 ? 0 : -1;
+}
+
+int conn_read_line(struct conn *c, char *out, size_t cap, int ms)
+{
+    long long deadline = now_ms() + ms;
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->len);
+        struct pollfd pfd;
+        ssize_t n;
+        if (nl != NULL) {
+            size_t len = (size_t)(nl - c->buf), keep = len;
+            if (keep > 0 && c->buf[keep - 1] == '\r')
+                keep--;
+            if (keep >= cap)
+                keep = cap - 1;
+            memcpy(out, c->buf, keep);
+            out[keep] = '\0';
+            memmove(c->buf, nl + 1, c->len - len - 1);
+            c->len -= len + 1;
+            return 1;
+        }
+        pfd.fd = c->fd;
+        pfd.events = POLLIN;
+        if (c->len == sizeof c->buf || ms_left(deadline) == 0 ||
+            poll(&pfd, 1, ms_left(deadline)) <= 0)
+            break;
+        n = recv(c->fd, c->buf + c->len, sizeof c->buf - c->len, 0);
+        if (n <= 0)
+            break;
+        c->len += (size_t)n;
+    }
+    snprintf(out, cap, "(no line: %s)", c->len ? "an unfinished line" : "nothing came");
+    return 0;
+}
+
+void conn_close(struct conn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
 }

@@ -34,6 +34,9 @@ int expect_has(const char *label, const char *got, const char *want);
 int expect_has_nocase(const char *label, const char *got, const char *want);
 /* Printed under the current test, for context; not a failure. */
 void note(const char *fmt, ...);
+/* Ends the current test as skipped, saying why (printed, and counted as
+ * skipped in the last line): never a silent pass. */
+void skip(const char *why);
 
 /* Set when the tests run against the Windows build under wine. */
 extern int on_wine;
@@ -110,6 +113,18 @@ int wait_closed(int fd, int timeout_ms);
 int unused_port(void);
 /* Closes with SO_LINGER 0, so the peer gets a reset instead of a FIN. */
 void close_with_reset(int fd);
+
+/* A connection read line by line (what arrives after a line is kept). */
+struct conn {
+    int fd;
+    char buf[65536];
+    size_t len;
+};
+int conn_open(struct conn *c, const char *host, int port);
+/* The next line without CR LF into out; 1, or 0 (out then says why) if none
+ * came within ms or the peer closed first. */
+int conn_read_line(struct conn *c, char *out, size_t cap, int ms);
+void conn_close(struct conn *c);
 
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
