@@ -39,7 +39,8 @@ CHATROOM := $(L)/06-chatroom/server$(EXE) $(L)/06-chatroom/client$(EXE)
 PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
 
 COMMON   := common/net.h common/tcp.h common/line.h $(L)/04-chat/chat.h
-ELIZA    := $(L)/05-doctor/eliza.c
+ELIZA    := $(L)/05-doctor/eliza.c $(L)/05-doctor/script.c
+ELIZA_H  := $(L)/05-doctor/eliza.h $(L)/05-doctor/script.h
 # A change of compiler or flags (a sanitizer run, a cross-build) rebuilds.
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
@@ -66,7 +67,7 @@ $(L)/%$(EXE): $(L)/%.c $(COMMON) $(STAMP)
 # server with the ELIZA engine beside it.
 $(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
-$(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(L)/05-doctor/eliza.h $(COMMON) $(STAMP)
+$(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(ELIZA) $(LDLIBS)
 
 # Lesson 06: the networking (server.c) and the room's rules (room.c: names,
@@ -83,7 +84,7 @@ ifeq ($(SANITIZE),1)
   TEST_CFLAGS += -fsanitize=address,undefined
 endif
 
-$(TEST_BIN): $(TEST_SRC) tests/harness.h $(ELIZA) $(L)/05-doctor/eliza.h $(STAMP)
+$(TEST_BIN): $(TEST_SRC) tests/harness.h $(ELIZA) $(ELIZA_H) $(STAMP)
 	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(ELIZA) -lm
 
 test: all $(TEST_BIN)
@@ -105,10 +106,10 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_BIN     := tests/fuzz/bin
 
-$(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(L)/05-doctor/eliza.h
+$(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
-$(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(L)/05-doctor/eliza.h
+$(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
 $(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/room.h common/line.h
@@ -129,6 +130,11 @@ fuzz: $(FUZZERS)
 bench: chatroom
 	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c
 	tests/bench/load
+
+# The programs this file builds, one line (tests/msvc-makefile.sh compares
+# Makefile.win against it).
+print-programs:
+	@echo $(PROGRAMS)
 
 clean:
 	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TEST_BIN) .build-flags*

@@ -20,7 +20,8 @@
 extern const struct test basics_tests[];
 extern const struct test chat_tests[];
 extern const struct test doctor_tests[];
-/* extern const struct test eliza_tests[]; */
+extern const struct test chatroom_tests[];
+extern const struct test eliza_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -31,7 +32,8 @@ static const struct {
     {basics_tests, 1},
     {chat_tests, 1},
     {doctor_tests, 1},
-    /* {eliza_tests, 0}, */
+    {chatroom_tests, 1},
+    {eliza_tests, 0},
 };
 
 static int selected(const char *name, int argc, char **argv, int first)

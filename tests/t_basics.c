@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 
 /* Every lesson with a server and a client, for the shared conventions. */
-static const char *const lessons[] = {"01-hello", "02-echo", "03-daytime", "04-chat", NULL};
+static const char *const lessons[] = {"01-hello", "02-echo", "03-daytime", "04-chat", "05-doctor", NULL};
 
 /* Runs a lesson program with `input` piped to it and waits for it to exit.
  * Returns its exit status (-1 if it had to be killed). */
@@ -87,6 +87,25 @@ static void hello_server_reads_a_line_split_across_sends_and_strips_crlf(void)
     expect(proc_wait_for(&server, ": ?[2Jcleared?\n", timeout_ms(5000)),
            "the ESC byte replaced before printing");
     close(fd);
+    server_stop(&server);
+}
+
+/* One client at a time: a client that connects and says nothing must not
+ * keep the next one waiting forever. */
+static void hello_server_gives_up_on_a_silent_client(void)
+{
+    struct proc server, client;
+    char *argv[] = {"127.0.0.1", NULL, "after the silent one", NULL};
+    int port = server_start(&server, "01-hello", NULL), silent, rc;
+    if (!port || (silent = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    argv[1] = port_text(port);
+    rc = run_program(&client, "01-hello", "client", NULL, argv);
+    expect(rc == 0, "the second client to connect and exit 0 (it waits in the queue), got %d", rc);
+    expect(proc_wait_for(&server, ": after the silent one\n", timeout_ms(20000)),
+           "the server to give up on the silent client and serve the next");
+    expect_has("server log", server.buf, "sent nothing");
+    close(silent);
     server_stop(&server);
 }
 
@@ -364,6 +383,7 @@ const struct test basics_tests[] = {
      hello_server_prints_each_clients_line_with_its_address},
     {"hello_server_reads_a_line_split_across_sends_and_strips_crlf",
      hello_server_reads_a_line_split_across_sends_and_strips_crlf},
+    {"hello_server_gives_up_on_a_silent_client", hello_server_gives_up_on_a_silent_client},
     {"echo_returns_1mib_unchanged_over_ipv4", echo_returns_1mib_unchanged_over_ipv4},
     {"echo_returns_1mib_unchanged_over_ipv6", echo_returns_1mib_unchanged_over_ipv6},
     {"echo_client_prints_each_piped_line_and_exits_0", echo_client_prints_each_piped_line_and_exits_0},

@@ -1,0 +1,291 @@
+/*
+ * t_doctor.c - lesson 05 through the real server: the CACM 1966
+ * conversation, many patients at once, and patients who misbehave.
+ * (t_eliza.c tests the engine itself, without sockets.)
+ */
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+int run_program(struct proc *p, const char *lesson, const char *program,
+                const char *input, char *const argv[]);
+
+static const char greeting[] = "HOW DO YOU DO. PLEASE TELL ME YOUR PROBLEM";
+
+/* The conversation printed in Weizenbaum's paper, patient then ELIZA. */
+static const char *const cacm[][2] = {
+    {"Men are all alike.", "IN WHAT WAY"},
+    {"They're always bugging us about something or other.", "CAN YOU THINK OF A SPECIFIC EXAMPLE"},
+    {"Well, my boyfriend made me come here.", "YOUR BOYFRIEND MADE YOU COME HERE"},
+    {"He says I'm depressed much of the time.", "I AM SORRY TO HEAR YOU ARE DEPRESSED"},
+    {"It's true. I am unhappy.", "DO YOU THINK COMING HERE WILL HELP YOU NOT TO BE UNHAPPY"},
+    {"I need some help, that much seems certain.", "WHAT WOULD IT MEAN TO YOU IF YOU GOT SOME HELP"},
+    {"Perhaps I could learn to get along with my mother.", "TELL ME MORE ABOUT YOUR FAMILY"},
+    {"My mother takes care of me.", "WHO ELSE IN YOUR FAMILY TAKES CARE OF YOU"},
+    {"My father.", "YOUR FATHER"},
+    {"You are like my father in some ways.", "WHAT RESEMBLANCE DO YOU SEE"},
+    {"You are not very aggressive but I think you don't want me to notice that.",
+     "WHAT MAKES YOU THINK I AM NOT VERY AGGRESSIVE"},
+    {"You don't argue with me.", "WHY DO YOU THINK I DON'T ARGUE WITH YOU"},
+    {"You are afraid of me.", "DOES IT PLEASE YOU TO BELIEVE I AM AFRAID OF YOU"},
+    {"My father is afraid of everybody.", "WHAT ELSE COMES TO MIND WHEN YOU THINK OF YOUR FATHER"},
+    {"Bullies.", "DOES THAT HAVE ANYTHING TO DO WITH THE FACT THAT YOUR BOYFRIEND MADE YOU COME HERE"},
+};
+enum { CACM_LINES = sizeof cacm / sizeof cacm[0] };
+
+static int open_patient(struct conn *c, int port, const char *host)
+{
+    char line[512];
+    if (conn_open(c, host, port) != 0)
+        return 0;
+    conn_read_line(c, line, sizeof line, timeout_ms(5000));
+    return expect_str("greeting", line, greeting);
+}
+
+/* Sends one line and expects one reply line. */
+static int ask(struct conn *c, const char *text, const char *want)
+{
+    char line[2048];
+    snprintf(line, sizeof line, "%s\r\n", text);
+    send_text(c->fd, line);
+    conn_read_line(c, line, sizeof line, timeout_ms(5000));
+    return expect_str(text, line, want);
+}
+
+static void doctor_reproduces_the_cacm_1966_conversation_over_a_socket(void)
+{
+    struct proc server;
+    struct conn patient;
+    int i, port = server_start(&server, "05-doctor", NULL);
+    if (!port || !open_patient(&patient, port, "::1"))
+        return;
+    for (i = 0; i < CACM_LINES && ask(&patient, cacm[i][0], cacm[i][1]); i++)
+        ;
+    conn_close(&patient);
+    server_stop(&server);
+}
+
+static void doctor_talks_to_lesson_04s_client_with_piped_stdin(void)
+{
+    struct proc server, client;
+    char input[4096] = "", want[4096] = "server: ", *argv[] = {"127.0.0.1", NULL, NULL}, port_s[16];
+    int i, rc, port = server_start(&server, "05-doctor", NULL);
+    if (!port)
+        return;
+    snprintf(port_s, sizeof port_s, "%d", port);
+    argv[1] = port_s;
+    strcat(want, greeting);
+    for (i = 0; i < CACM_LINES; i++) {
+        strcat(strcat(input, cacm[i][0]), "\n");
+        strcat(strcat(want, "\nserver: "), cacm[i][1]);
+    }
+    strcat(want, "\n");
+    rc = run_program(&client, "05-doctor", "client", input, argv);
+    expect(rc == 0, "the client to exit 0 at the end of its input, got %d", rc);
+    expect_has("client output", client.buf, want);
+    server_stop(&server);
+}
+
+/* Two patients, lines interleaved: each keeps its own memory and its own
+ * turn through the replies (sequences from the ELIZA notes, section 9.2). */
+static void doctor_keeps_each_patients_memory_apart(void)
+{
+    static const char *const a[][2] = {
+        {"My cat hates work.", "YOUR CAT HATES WORK"},
+        {"Okay.", "I AM NOT SURE I UNDERSTAND YOU FULLY"},
+        {"Okay.", "BUT YOUR CAT HATES WORK"},
+        {"Sorry.", "PLEASE DON'T APOLIGIZE"},
+    };
+    static const char *const b[][2] = {
+        {"My dog is old.", "YOUR DOG IS OLD"},
+        {"My dog is old.", "WHY DO YOU SAY YOUR DOG IS OLD"},
+        {"Okay.", "EARLIER YOU SAID YOUR DOG IS OLD"},
+        {"Sorry.", "PLEASE DON'T APOLIGIZE"},
+    };
+    struct proc server;
+    struct conn pa, pb;
+    int i, port = server_start(&server, "05-doctor", NULL);
+    if (!port || !open_patient(&pa, port, "127.0.0.1") || !open_patient(&pb, port, "::1"))
+        return;
+    for (i = 0; i < 4; i++) {
+        ask(&pa, a[i][0], a[i][1]);
+        ask(&pb, b[i][0], b[i][1]);
+    }
+    conn_close(&pa);
+    conn_close(&pb);
+    server_stop(&server);
+}
+
+/* A whole class at the same moment: everyone connects, then everyone sends
+ * each line before anyone's answer is read. */
+static void doctor_serves_30_patients_at_once(void)
+{
+    struct proc server;
+    static struct conn class_[30];
+    int n = 30, i, k, wrong = 0, port = server_start(&server, "05-doctor", NULL);
+    char line[2048];
+    if (!port)
+        return;
+    for (i = 0; i < n; i++)
+        if (!open_patient(&class_[i], port, i % 2 ? "::1" : "127.0.0.1"))
+            return;
+    for (k = 0; k < CACM_LINES; k++) {
+        snprintf(line, sizeof line, "%s\n", cacm[k][0]);
+        for (i = 0; i < n; i++)
+            send_text(class_[i].fd, line);
+        for (i = 0; i < n; i++) {
+            conn_read_line(&class_[i], line, sizeof line, timeout_ms(5000));
+            if (strcmp(line, cacm[k][1]) != 0 && wrong++ < 3)
+                expect_str(cacm[k][0], line, cacm[k][1]);
+        }
+    }
+    expect(wrong == 0, "all 30 x %d answers right, %d were wrong", CACM_LINES, wrong);
+    for (i = 0; i < n; i++)
+        conn_close(&class_[i]);
+    server_stop(&server);
+}
+
+static void doctor_survives_hostile_patients(void)
+{
+    struct proc server;
+    struct conn bad, good;
+    static char flood[100 * 1024];
+    char line[2048];
+    int port = server_start(&server, "05-doctor", NULL);
+    if (!port || !open_patient(&bad, port, "127.0.0.1") || !open_patient(&good, port, "127.0.0.1"))
+        return;
+    memset(flood, 'A', sizeof flood);
+    send_all(bad.fd, flood, sizeof flood);         /* 100 KiB, no newline yet */
+    conn_read_line(&bad, line, sizeof line, timeout_ms(5000));
+    expect_has("answer to 100 KiB without a newline", line, "SHORTER");
+    ask(&good, "Men are all alike.", "IN WHAT WAY");    /* others are still served */
+    send_text(bad.fd, "\n");                          /* ends the long line: no answer */
+    send_all(bad.fd, "I am \0sad\n", 10);             /* a NUL byte */
+    conn_read_line(&bad, line, sizeof line, timeout_ms(5000));
+    expect(line[0] != '\0' && strncmp(line, "(no line", 8) != 0, "an answer to a NUL byte, got %s", line);
+    send_text(bad.fd, "\xff\xfe\xc3( My m\xe8re \x1b[2J\n");   /* invalid UTF-8, ESC */
+    conn_read_line(&bad, line, sizeof line, timeout_ms(5000));
+    expect(line[0] != '\0' && strncmp(line, "(no line", 8) != 0, "an answer to invalid UTF-8, got %s", line);
+    expect(strchr(line, 0x1b) == NULL, "no ESC byte echoed back to the patient's terminal");
+    ask(&good, "They're always bugging us about something or other.",
+        "CAN YOU THINK OF A SPECIFIC EXAMPLE");
+    close_with_reset(bad.fd);
+    ask(&good, "Well, my boyfriend made me come here.", "YOUR BOYFRIEND MADE YOU COME HERE");
+    conn_close(&good);
+    server_stop(&server);
+}
+
+static void doctor_says_goodbye_at_an_empty_line_and_lets_a_non_reader_go(void)
+{
+    struct proc server;
+    struct conn p, deaf;
+    static char lines[600000];
+    char line[512];
+    size_t i;
+    int port = server_start(&server, "05-doctor", NULL);
+    if (!port || !open_patient(&p, port, "127.0.0.1") || !open_patient(&deaf, port, "127.0.0.1"))
+        return;
+    send_text(p.fd, "\n");
+    conn_read_line(&p, line, sizeof line, timeout_ms(5000));
+    expect_has("reply to an empty line", line, "GOODBYE");
+    expect(wait_closed(p.fd, timeout_ms(5000)), "the server to close after the goodbye");
+    conn_close(&p);
+    /* Never reads: 200,000 questions, whose answers fill its socket. */
+    for (i = 0; i + 3 <= sizeof lines; i += 3)
+        memcpy(lines + i, "Hi\n", 3);
+    send(deaf.fd, lines, sizeof lines, MSG_NOSIGNAL);
+    expect(proc_wait_for(&server, "stopped reading", timeout_ms(10000)),
+           "the server to let the non-reader go, log: %s", server.buf);
+    if (open_patient(&p, port, "::1"))
+        ask(&p, "Men are all alike.", "IN WHAT WAY");
+    conn_close(&p);
+    conn_close(&deaf);
+    server_stop(&server);
+}
+
+/* The real script with its greeting changed: the same engine, other data. */
+static int write_changed_script(const char *path)
+{
+    FILE *real = fopen("lessons/05-doctor/doctor.script", "r"), *f;
+    static char buf[200000];
+    char *at;
+    size_t n;
+    if (!expect(real != NULL, "to read lessons/05-doctor/doctor.script"))
+        return 0;
+    n = fread(buf, 1, sizeof buf - 1, real);
+    buf[n] = '\0';
+    fclose(real);
+    at = strstr(buf, "\ngreeting HOW DO YOU DO. PLEASE TELL ME YOUR PROBLEM\n");
+    if (!expect(at != NULL, "the greeting line in doctor.script") || !(f = fopen(path, "w")))
+        return 0;
+    fwrite(buf, 1, (size_t)(at - buf), f);
+    fputs("\ngreeting GOOD AFTERNOON. WHAT BRINGS YOU HERE\n", f);
+    fputs(at + strlen("\ngreeting HOW DO YOU DO. PLEASE TELL ME YOUR PROBLEM\n"), f);
+    fclose(f);
+    return 1;
+}
+
+static void doctor_runs_a_script_given_with_s_and_names_a_missing_one(void)
+{
+    struct proc server, bad;
+    struct conn c;
+    char path[] = "/tmp/socklab-script-XXXXXX", line[512];
+    const char *extra[] = {"-s", path, NULL};
+    char *missing[] = {"-s", "/nonexistent/doctor.script", "0", NULL};
+    int port, fd, rc;
+    rc = run_program(&bad, "05-doctor", "server", NULL, missing);
+    expect(rc == 1, "a missing script to give exit 1, got %d", rc);
+    expect_has("its message", bad.buf, "/nonexistent/doctor.script");
+    if ((fd = mkstemp(path)) < 0)
+        return;
+    close(fd);
+    if (write_changed_script(path) && (port = server_start(&server, "05-doctor", extra)) != 0) {
+        if (conn_open(&c, "127.0.0.1", port) == 0) {
+            conn_read_line(&c, line, sizeof line, timeout_ms(5000));
+            expect_str("greeting from the given script", line, "GOOD AFTERNOON. WHAT BRINGS YOU HERE");
+            ask(&c, "Men are all alike.", "IN WHAT WAY");
+            conn_close(&c);
+        }
+        server_stop(&server);
+    }
+    unlink(path);
+}
+
+static void doctor_tells_patients_when_the_server_closes(void)
+{
+    struct proc server;
+    struct conn c;
+    char line[512];
+    int port;
+    if (on_wine)
+        skip("under wine: Ctrl+C can't be sent to a console program from here, "
+             "and SIGTERM kills a wine process outright");
+    port = server_start(&server, "05-doctor", NULL);
+    if (!port || !open_patient(&c, port, "127.0.0.1"))
+        return;
+    kill(server.pid, SIGTERM);
+    conn_read_line(&c, line, sizeof line, timeout_ms(5000));
+    expect_has("last words", line, "GOODBYE");
+    expect(proc_wait_exit(&server, timeout_ms(5000)) == 0, "the server to exit 0 after SIGTERM");
+    conn_close(&c);
+}
+
+const struct test doctor_tests[] = {
+    {"doctor_reproduces_the_cacm_1966_conversation_over_a_socket",
+     doctor_reproduces_the_cacm_1966_conversation_over_a_socket},
+    {"doctor_talks_to_lesson_04s_client_with_piped_stdin", doctor_talks_to_lesson_04s_client_with_piped_stdin},
+    {"doctor_keeps_each_patients_memory_apart", doctor_keeps_each_patients_memory_apart},
+    {"doctor_serves_30_patients_at_once", doctor_serves_30_patients_at_once},
+    {"doctor_survives_hostile_patients", doctor_survives_hostile_patients},
+    {"doctor_says_goodbye_at_an_empty_line_and_lets_a_non_reader_go",
+     doctor_says_goodbye_at_an_empty_line_and_lets_a_non_reader_go},
+    {"doctor_runs_a_script_given_with_s_and_names_a_missing_one",
+     doctor_runs_a_script_given_with_s_and_names_a_missing_one},
+    {"doctor_tells_patients_when_the_server_closes", doctor_tells_patients_when_the_server_closes},
+    {0, 0},
+};
