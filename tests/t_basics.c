@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 /* Every lesson with a server and a client, for the shared conventions. */
 static const char *const lessons[] = {"01-hello", "02-echo", "03-daytime", "04-chat", "05-doctor", NULL};
@@ -270,6 +272,35 @@ static void daytime_client_prints_the_line_and_exits_0(void)
     server_stop(&server);
 }
 
+/* Dual-stack by default (see the echo tests over 127.0.0.1 and ::1); with
+ * -b the server listens on that one address only. */
+static void server_b_option_listens_on_one_address_only(void)
+{
+    static const char *const only_v4[] = {"-b", "127.0.0.1", NULL};
+    struct proc server;
+    char buf[64] = "";
+    int port = server_start(&server, "02-echo", only_v4), fd;
+    if (!port)
+        return;
+    expect_has("first line", server.buf, "listening on 127.0.0.1 port");
+    fd = tcp_connect("127.0.0.1", port);
+    send_text(fd, "v4\n");
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    expect_str("echo over 127.0.0.1", buf, "v4\n");
+    close(fd);
+    {   /* nothing listens on ::1 at that port */
+        struct sockaddr_in6 a;
+        int s6 = socket(AF_INET6, SOCK_STREAM, 0);
+        memset(&a, 0, sizeof a);
+        a.sin6_family = AF_INET6;
+        a.sin6_addr = in6addr_loopback;
+        a.sin6_port = htons((unsigned short)port);
+        expect(connect(s6, (struct sockaddr *)&a, sizeof a) != 0, "::1 to refuse the connection");
+        close(s6);
+    }
+    server_stop(&server);
+}
+
 /* ---- conventions and errors, for every lesson ----------------------------- */
 
 static void every_program_prints_usage_for_help_and_exits_0(void)
@@ -392,6 +423,7 @@ const struct test basics_tests[] = {
      daytime_sends_the_utc_time_in_one_crlf_line_and_closes},
     {"daytime_ignores_what_the_client_sends", daytime_ignores_what_the_client_sends},
     {"daytime_client_prints_the_line_and_exits_0", daytime_client_prints_the_line_and_exits_0},
+    {"server_b_option_listens_on_one_address_only", server_b_option_listens_on_one_address_only},
     {"every_program_prints_usage_for_help_and_exits_0", every_program_prints_usage_for_help_and_exits_0},
     {"bad_arguments_give_one_line_and_usage_and_exit_2", bad_arguments_give_one_line_and_usage_and_exit_2},
     {"server_on_a_busy_port_exits_1_naming_the_port", server_on_a_busy_port_exits_1_naming_the_port},
