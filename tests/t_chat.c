@@ -192,6 +192,60 @@ static void chat_works_with_nc_as_the_client(void)
     server_stop(&server);
 }
 
+static void chat_works_with_telnet_as_the_client(void)
+{
+    struct proc server, telnet;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int port = server_start(&server, "04-chat", NULL);
+    if (!port)
+        return;
+    argv[1] = port_arg(port);
+    if (proc_start_native(&telnet, "telnet", argv) != 0)
+        return;
+    expect(proc_wait_for(&telnet, "Welcome to my chat room!", timeout_ms(5000)),
+           "telnet to show the greeting, got: %s", telnet.buf);
+    proc_write(&telnet, "typed in telnet\n");     /* telnet sends CR LF */
+    expect(proc_wait_for(&server, "client: typed in telnet\n", timeout_ms(5000)),
+           "the server to print telnet's line without the CR");
+    proc_write(&server, "back to telnet\n");
+    expect(proc_wait_for(&telnet, "back to telnet", timeout_ms(5000)), "telnet to show the server's line");
+    proc_write(&server, "\n");                     /* the server hangs up */
+    expect(proc_wait_for(&telnet, "Connection closed", timeout_ms(5000)), "telnet to see the end");
+    proc_stop(&telnet);
+    server_stop(&server);
+}
+
+/* The other way round: nc listens, our client connects to it. */
+static void chat_client_works_with_nc_as_the_server(void)
+{
+    struct proc nc, client;
+    char *nc_argv[] = {"-l", "127.0.0.1", NULL, NULL}, *argv[] = {"127.0.0.1", NULL, NULL};
+    int port = unused_port(), tries, connected = 0;
+    nc_argv[2] = argv[1] = port_arg(port);
+    if (proc_start_native(&nc, "nc", nc_argv) != 0)
+        return;
+    /* nc needs a moment to listen: a refused client exits 1; try again. */
+    for (tries = 0; tries < 20 && !connected; tries++) {
+        if (proc_startv(&client, bin_path("04-chat", "client"), argv) != 0)
+            return;
+        connected = proc_wait_for(&client, "connected to", timeout_ms(3000));
+        if (!connected) {
+            proc_stop(&client);
+            usleep(100000);
+        }
+    }
+    if (!expect(connected, "the client to connect to nc, got: %s", client.buf))
+        return;
+    proc_write(&nc, "hello from nc\n");
+    expect(proc_wait_for(&client, "server: hello from nc\n", timeout_ms(5000)),
+           "the client to print nc's line, got: %s", client.buf);
+    proc_write(&client, "hello from the client\n");
+    expect(proc_wait_for(&nc, "hello from the client\n", timeout_ms(5000)), "nc to get the client's line");
+    proc_stop(&nc);                               /* the server side goes away */
+    expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0 when nc is gone");
+    expect_has("client output", client.buf, "the server closed the connection");
+}
+
 const struct test chat_tests[] = {
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
     {"chat_reassembles_split_lines_and_accepts_crlf", chat_reassembles_split_lines_and_accepts_crlf},
@@ -201,5 +255,7 @@ const struct test chat_tests[] = {
     {"chat_server_hanging_up_ends_the_client_with_exit_0", chat_server_hanging_up_ends_the_client_with_exit_0},
     {"chat_server_stops_at_its_own_end_of_input", chat_server_stops_at_its_own_end_of_input},
     {"chat_works_with_nc_as_the_client", chat_works_with_nc_as_the_client},
+    {"chat_works_with_telnet_as_the_client", chat_works_with_telnet_as_the_client},
+    {"chat_client_works_with_nc_as_the_server", chat_client_works_with_nc_as_the_server},
     {0, 0},
 };
