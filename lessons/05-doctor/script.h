@@ -1,6 +1,9 @@
 /*
- * script.h - what a script becomes in memory (private to eliza.c and
- * script.c; a server only needs eliza.h).
+ * script.h - what a script becomes in memory (private to the engine's
+ * files; a server only needs eliza.h). The reader (script.c, keys.c,
+ * patterns.c, sharing parse.h) fills these tables in; a conversation
+ * (eliza.c, text.c, match.c, memory.c, sharing conversation.h) only reads
+ * them.
  *
  * All the script's words live in one array, `words`, and every list below
  * is a range of indexes (first, n) into one of the arrays. A rule holds

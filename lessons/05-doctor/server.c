@@ -3,13 +3,14 @@
  *
  * Lesson 04 put a person at the server's keyboard. Here a program answers
  * instead: ELIZA running the DOCTOR script from the January 1966 CACM paper
- * (eliza.c is the engine, doctor.script the rules, as data you can edit).
+ * (the engine is every other .c file here, starting at eliza.c; the rules
+ * are doctor.script, data you can edit).
  * Every patient gets the greeting, then one answer per line, until they send
  * an empty line (we say goodbye) or disconnect. Use lesson 04's client.
  *
- * Build:  cc server.c eliza.c script.c -o server                  (Linux, macOS)
- *         gcc server.c eliza.c script.c -o server.exe -lws2_32    (MinGW)
- *         cl server.c eliza.c script.c                            (MSVC)
+ * Build:  cc *.c -o server                      (Linux, macOS)
+ *         gcc *.c -o server.exe -lws2_32        (MinGW)
+ *         cl *.c /Feserver.exe                  (MSVC)
  * Run:    ./server            then, in other terminals: ./client localhost 8805
  *
  * Notice:

@@ -8,8 +8,8 @@
  *
  * Build and run from the repo root (the script is read from there):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *     -Ilessons/05-doctor tests/fuzz/fuzz_eliza.c lessons/05-doctor/eliza.c \
- *     lessons/05-doctor/script.c -o /tmp/fuzz_eliza && /tmp/fuzz_eliza -max_total_time=60
+ *     -Ilessons/05-doctor tests/fuzz/fuzz_eliza.c $(ls lessons/05-doctor/*.c | grep -v server.c) \
+ *     -o /tmp/fuzz_eliza && /tmp/fuzz_eliza -max_total_time=60
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * keywords are found) and is freed.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *     -Ilessons/05-doctor tests/fuzz/fuzz_script.c lessons/05-doctor/eliza.c \
- *     lessons/05-doctor/script.c -o /tmp/fuzz_script && /tmp/fuzz_script -max_total_time=60
+ *     -Ilessons/05-doctor tests/fuzz/fuzz_script.c $(ls lessons/05-doctor/*.c | grep -v server.c) \
+ *     -o /tmp/fuzz_script && /tmp/fuzz_script -max_total_time=60
  */
 #include <stdint.h>
 #include <stdlib.h>
