@@ -136,8 +136,22 @@ bench: chatroom
 print-programs:
 	@echo $(PROGRAMS)
 
+# ---- slides: slides/src/*.md -> slides/*.html (slides/build.c) --------------
+# Each deck is one self-contained HTML file; its code is copied from the
+# lesson sources. The built decks are committed (they are what an instructor
+# opens); `make test` fails when one differs from what the sources give now.
+
+SLIDES_BIN := slides/build
+SLIDES_SRC := $(wildcard slides/src/*.md)
+
+$(SLIDES_BIN): slides/build.c
+	$(HOSTCC) -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -o $@ slides/build.c
+
+slides: $(SLIDES_BIN)
+	./$(SLIDES_BIN) $(SLIDES_SRC)
+
 clean:
-	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TEST_BIN) .build-flags*
+	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TEST_BIN) .build-flags* $(SLIDES_BIN)
 	rm -f $(L)/*/*.obj $(L)/*/*.o
 	rm -rf tests/fuzz/bin
 

@@ -22,6 +22,7 @@ extern const struct test chat_tests[];
 extern const struct test doctor_tests[];
 extern const struct test chatroom_tests[];
 extern const struct test eliza_tests[];
+extern const struct test docs_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -34,6 +35,7 @@ static const struct {
     {doctor_tests, 1},
     {chatroom_tests, 1},
     {eliza_tests, 0},
+    {docs_tests, 0},
 };
 
 static int selected(const char *name, int argc, char **argv, int first)
