@@ -1,0 +1,303 @@
+/*
+ * room.c - the chat room's rules: names, commands, clean text (see room.h).
+ *
+ * Every message the room sends is one line ending in CR LF, the network's
+ * line end: telnet (on Windows too) and nc show it right, and lesson 06's
+ * client reads it with the same line framing it uses for everything.
+ * Lines from the server start with "* "; lines from members with "NAME: ".
+ */
+#include "room.h"
+#include "../../common/line.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { SAY_MAX = LINE_LIMIT + 2 * NAME_MAX_BYTES + 64 };   /* a line plus prefixes */
+
+static const char help_text[] =
+    "* commands:\r\n"
+    "*   /who             who is here\r\n"
+    "*   /nick NAME       change your name\r\n"
+    "*   /msg NAME TEXT   a private message to NAME\r\n"
+    "*   /quit            leave the room\r\n"
+    "*   /help            this list\r\n"
+    "* anything else you type goes to everyone\r\n";
+
+void room_init(struct room *r, struct member *seats, int nseats, room_send_fn *send, void *server)
+{
+    memset(seats, 0, (size_t)nseats * sizeof *seats);
+    r->seats = seats;
+    r->nseats = nseats;
+    r->present = 0;
+    r->send = send;
+    r->server = server;
+}
+
+/* ---- talking: to one member, or to everyone but one --------------------- */
+
+static int format_line(char *out, const char *fmt, va_list ap)
+{
+    int len = vsnprintf(out, SAY_MAX - 2, fmt, ap);
+    if (len < 0)
+        len = 0;
+    if (len > SAY_MAX - 3)
+        len = SAY_MAX - 3;              /* vsnprintf says how long it WOULD be */
+    memcpy(out + len, "\r\n", 3);
+    return len + 2;
+}
+
+static void say(struct room *r, int seat, const char *fmt, ...)
+{
+    char text[SAY_MAX];
+    int len;
+    va_list ap;
+    va_start(ap, fmt);
+    len = format_line(text, fmt, ap);
+    va_end(ap);
+    r->send(r->server, seat, text, (size_t)len);
+}
+
+/* Formats once, then queues the same bytes for every named member but one. */
+static void tell_others(struct room *r, int except, const char *fmt, ...)
+{
+    char text[SAY_MAX];
+    int len, seat;
+    va_list ap;
+    va_start(ap, fmt);
+    len = format_line(text, fmt, ap);
+    va_end(ap);
+    for (seat = 0; seat < r->nseats; seat++)
+        if (r->seats[seat].named && seat != except)
+            r->send(r->server, seat, text, (size_t)len);
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+/* Case-insensitive for ASCII letters only: locales must not change who is who. */
+static int same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
+        char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+static int find_member(const struct room *r, const char *name)
+{
+    int seat;
+    for (seat = 0; seat < r->nseats; seat++)
+        if (r->seats[seat].named && same_name(r->seats[seat].name, name))
+            return seat;
+    return -1;
+}
+
+const char *room_name_problem(const struct room *r, int seat, const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    size_t chars = 0;
+    int holder;
+    for (; *p; p++) {
+        if (*p == ' ' || *p == '\t')
+            return "a name has no spaces";
+        if (*p < 0x20 || *p == 0x7f)
+            return "a name has only printable characters";
+        if ((*p & 0xC0) != 0x80)        /* count UTF-8 characters, not bytes */
+            chars++;
+    }
+    if (chars == 0 || chars > NAME_MAX_CHARS || strlen(name) > NAME_MAX_BYTES)
+        return "a name is 1 to 20 characters long";
+    if (name[0] == '/')
+        return "a name does not start with /";
+    holder = find_member(r, name);
+    if (holder >= 0 && holder != seat)
+        return "that name is taken";
+    return NULL;
+}
+
+static const char *people(int n)
+{
+    static char text[32];
+    if (n == 0)
+        return "nobody here yet";
+    snprintf(text, sizeof text, n == 1 ? "%d person here" : "%d people here", n);
+    return text;
+}
+
+void room_arrive(struct room *r, int seat)
+{
+    r->seats[seat].connected = 1;
+    r->seats[seat].named = 0;
+    say(r, seat, "* welcome to the socklab chat room: %s", people(r->present));
+    say(r, seat, "* your name? (1 to %d characters, no spaces)", NAME_MAX_CHARS);
+}
+
+static enum room_event choose_name(struct room *r, int seat, const char *line)
+{
+    struct member *m = &r->seats[seat];
+    const char *problem = room_name_problem(r, seat, line);
+    if (strcmp(line, "/quit") == 0)
+        return ROOM_QUIT;
+    if (problem != NULL) {
+        say(r, seat, "* %s; try again", problem);
+        say(r, seat, "* your name?");
+        return ROOM_NOTHING;
+    }
+    strcpy(m->name, line);              /* fits: room_name_problem checked its length */
+    m->named = 1;
+    r->present++;
+    say(r, seat, "* hello %s, you are in (%s); /help lists the commands", m->name,
+        people(r->present));
+    tell_others(r, seat, "* %s joined (%d here)", m->name, r->present);
+    return ROOM_JOINED;
+}
+
+/* ---- commands ---------------------------------------------------------- */
+
+/* /who: the names go out piece by piece, so a room of a thousand needs no
+ * big buffer; the pieces still reach the member as one line. */
+static void list_members(struct room *r, int seat)
+{
+    int i;
+    char count[48];
+    int len = snprintf(count, sizeof count, "* %d here:", r->present);
+    r->send(r->server, seat, count, (size_t)len);
+    for (i = 0; i < r->nseats; i++) {
+        if (r->seats[i].named) {
+            r->send(r->server, seat, " ", 1);
+            r->send(r->server, seat, r->seats[i].name, strlen(r->seats[i].name));
+        }
+    }
+    r->send(r->server, seat, "\r\n", 2);
+}
+
+static void change_name(struct room *r, int seat, const char *name)
+{
+    struct member *m = &r->seats[seat];
+    const char *problem = room_name_problem(r, seat, name);
+    char old[NAME_MAX_BYTES + 1];
+    if (problem != NULL) {
+        say(r, seat, "* %s; your name is still %s", problem, m->name);
+        return;
+    }
+    strcpy(old, m->name);
+    strcpy(m->name, name);
+    say(r, seat, "* you are now %s", m->name);
+    tell_others(r, seat, "* %s is now %s", old, m->name);
+}
+
+static void send_private(struct room *r, int seat, char *args)
+{
+    char *text;
+    int to;
+    room_clean(args);                   /* the name is echoed back if unknown */
+    text = strchr(args, ' ');
+    if (text == NULL || args[0] == '\0') {
+        say(r, seat, "* usage: /msg NAME TEXT");
+        return;
+    }
+    *text++ = '\0';
+    to = find_member(r, args);
+    if (to < 0)
+        say(r, seat, "* nobody here is called %s", args);
+    else if (text[strspn(text, " ")] == '\0')
+        say(r, seat, "* usage: /msg NAME TEXT");
+    else
+        say(r, to, "%s (private): %s", r->seats[seat].name, text);
+}
+
+static enum room_event run_command(struct room *r, int seat, char *line)
+{
+    char *args = strchr(line, ' ');
+    if (args == NULL)                   /* no arguments: an empty, writable string */
+        args = line + strlen(line);
+    else                                /* "/msg bob hi" -> "/msg" and "bob hi" */
+        for (*args++ = '\0'; *args == ' '; args++)
+            ;
+    if (strcmp(line, "/quit") == 0) {
+        say(r, seat, "* bye %s", r->seats[seat].name);
+        return ROOM_QUIT;
+    }
+    if (strcmp(line, "/who") == 0)
+        list_members(r, seat);
+    else if (strcmp(line, "/help") == 0)
+        r->send(r->server, seat, help_text, sizeof help_text - 1);
+    else if (strcmp(line, "/nick") == 0)
+        change_name(r, seat, args);
+    else if (strcmp(line, "/msg") == 0)
+        send_private(r, seat, args);
+    else {
+        room_clean(line);
+        say(r, seat, "* unknown command %s; /help lists the commands", line);
+    }
+    return ROOM_NOTHING;
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+void room_clean(char *text)
+{
+    char *to = text;
+    for (; *text; text++)
+        if ((unsigned char)*text >= 0x20 ? *text != 0x7f : *text == '\t')
+            *to++ = *text;
+    *to = '\0';
+}
+
+/* Telnet mixes commands into the text: byte 255 (IAC), a command, and for
+ * WILL/WONT/DO/DONT (251-254) an option. 255 never occurs in UTF-8 text. */
+static void drop_telnet_commands(char *line)
+{
+    unsigned char *from = (unsigned char *)line, *to = from;
+    while (*from) {
+        if (*from != 255) {
+            *to++ = *from++;
+            continue;
+        }
+        from++;                                     /* IAC */
+        if (*from >= 251 && *from <= 254 && from[1])
+            from++;                                 /* its option follows */
+        if (*from)
+            from++;                                 /* the command */
+    }
+    *to = '\0';
+}
+
+enum room_event room_hear(struct room *r, int seat, char *line, int cut)
+{
+    struct member *m = &r->seats[seat];
+    drop_telnet_commands(line);
+    if (!m->named)
+        return choose_name(r, seat, line);
+    if (cut)
+        say(r, seat, "* your line was too long: only its first %d bytes were kept", LINE_LIMIT);
+    if (line[0] == '/')
+        return run_command(r, seat, line);
+    room_clean(line);
+    if (line[0] != '\0')                /* an empty line would only add noise */
+        tell_others(r, seat, "%s: %s", m->name, line);
+    return ROOM_NOTHING;
+}
+
+void room_depart(struct room *r, int seat)
+{
+    struct member *m = &r->seats[seat];
+    if (m->named) {
+        m->named = 0;                   /* first, so it is not told about itself */
+        r->present--;
+        tell_others(r, seat, "* %s left", m->name);
+    }
+    m->connected = 0;
+    m->name[0] = '\0';
+}
+
+void room_close(struct room *r)
+{
+    int seat;
+    for (seat = 0; seat < r->nseats; seat++)
+        if (r->seats[seat].connected)
+            say(r, seat, "* the server is closing: goodbye");
+}

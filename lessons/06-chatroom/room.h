@@ -1,0 +1,64 @@
+/*
+ * room.h - the chat room's rules, with no sockets in sight.
+ *
+ * server.c moves bytes; this half decides what they mean: who may take
+ * which name, what each command does, which text reaches whom, and which
+ * bytes are cleaned away first. Because none of it touches a socket, a
+ * fuzzer can throw millions of lines at it (tests/fuzz/fuzz_chatroom.c).
+ *
+ * The room talks through one function the server hands it, send(), which
+ * queues text for one seat. Seats are numbered 0..nseats-1, like the
+ * server's connections, so both sides use the same number for a person.
+ */
+#ifndef SOCKLAB_ROOM_H
+#define SOCKLAB_ROOM_H
+
+#include <stddef.h>
+
+enum {
+    NAME_MAX_CHARS = 20,            /* short enough to read before every line */
+    NAME_MAX_BYTES = 4 * NAME_MAX_CHARS  /* UTF-8 takes up to 4 bytes a character */
+};
+
+/* What a line did, for the server's log and for closing connections. */
+enum room_event {
+    ROOM_NOTHING,       /* said something, asked something, or was refused a name */
+    ROOM_JOINED,        /* chose a name: now in the room */
+    ROOM_QUIT           /* typed /quit: the server should close the connection */
+};
+
+struct member {
+    int connected;      /* a connection sits in this seat */
+    int named;          /* it chose a name, so it is in the room */
+    char name[NAME_MAX_BYTES + 1];
+};
+
+/* Queues len bytes of text for the connection in `seat`. */
+typedef void room_send_fn(void *server, int seat, const char *text, size_t len);
+
+struct room {
+    struct member *seats;
+    int nseats;
+    int present;        /* members with a name */
+    room_send_fn *send;
+    void *server;       /* handed back to send() */
+};
+
+void room_init(struct room *r, struct member *seats, int nseats, room_send_fn *send, void *server);
+/* A connection took `seat`: greet it and ask for a name. */
+void room_arrive(struct room *r, int seat);
+/* One line from `seat` (without its newline). cut: it was longer than the
+ * limit and this is its start. The line may be changed in place. */
+enum room_event room_hear(struct room *r, int seat, char *line, int cut);
+/* The connection in `seat` is gone: tell the others, free the seat. */
+void room_depart(struct room *r, int seat);
+/* The server is shutting down: tell every connection. */
+void room_close(struct room *r);
+
+/* Why `name` can't be used by `seat`, or NULL if it can. */
+const char *room_name_problem(const struct room *r, int seat, const char *name);
+/* Removes control characters (all but tab) so no escape sequence reaches
+ * anyone's terminal; bytes 0x80 and up stay, so UTF-8 text passes. */
+void room_clean(char *text);
+
+#endif

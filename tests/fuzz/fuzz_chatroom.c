@@ -1,0 +1,157 @@
+/*
+ * fuzz_chatroom.c - libFuzzer target for lesson 06's line framing and room
+ * rules (room.c with common/line.h), no sockets.
+ *
+ * The input is a script for four seats. Each step is one byte that says
+ * which seat and what happens (connect, disconnect, or bytes arrive), and for
+ * "bytes arrive" a length byte and that many bytes, fed through the seat's
+ * line_buffer exactly as server.c does (line_space/line_added/line_next).
+ * After every step, and on everything the room sends, it checks the rules a
+ * student must be able to rely on, and abort()s if one breaks:
+ *   - nothing is sent to a seat with no connection;
+ *   - sent text has no control byte but tab, and CR only right before LF;
+ *   - every message ends with CR LF (a /who may come in pieces);
+ *   - names are 1-20 characters, printable, no spaces, unique ignoring case;
+ *   - the "present" count equals the members with a name;
+ *   - a line buffer never holds more than LINE_LIMIT bytes.
+ */
+#include "room.h"
+#include "line.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SEATS = 4 };
+
+static struct member members[SEATS];
+static struct line_buffer buffers[SEATS];
+static struct room room;
+static int pending_piece[SEATS];        /* a message started without its CR LF yet */
+
+static void check(int ok)
+{
+    if (!ok)
+        abort();
+}
+
+static void on_send(void *server, int seat, const char *text, size_t len)
+{
+    size_t i;
+    (void)server;
+    check(seat >= 0 && seat < SEATS && members[seat].connected);
+    check(len > 0);
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\r')
+            check(i + 1 < len && text[i + 1] == '\n');
+        else if (c == '\n')
+            check(i > 0 && text[i - 1] == '\r');
+        else
+            check(c >= 0x20 || c == '\t');
+        check(c != 0x7f && c != 0x1b);
+    }
+    pending_piece[seat] = !(len >= 2 && text[len - 2] == '\r' && text[len - 1] == '\n');
+}
+
+static int same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
+        char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+static void check_room(void)
+{
+    int i, j, named = 0;
+    for (i = 0; i < SEATS; i++) {
+        const unsigned char *p = (const unsigned char *)members[i].name;
+        size_t chars = 0;
+        check(buffers[i].len >= 0 && buffers[i].len <= LINE_LIMIT);
+        check(!pending_piece[i]);       /* each step ends every message it began */
+        if (!members[i].named)
+            continue;
+        check(members[i].connected);
+        named++;
+        for (; *p; p++) {
+            check(*p > 0x20 && *p != 0x7f);
+            chars += (*p & 0xC0) != 0x80;
+        }
+        check(chars >= 1 && chars <= NAME_MAX_CHARS);
+        for (j = 0; j < i; j++)
+            check(!members[j].named || !same_name(members[i].name, members[j].name));
+    }
+    check(named == room.present);
+}
+
+static void leave(int seat)
+{
+    if (members[seat].connected)
+        room_depart(&room, seat);
+    line_init(&buffers[seat]);
+}
+
+/* Bytes arrive for a seat: through the line buffer, in pieces as recv() would. */
+static void receive(int seat, const uint8_t *data, size_t len)
+{
+    char line[LINE_LIMIT + 1];
+    int cut, room_left, n;
+    while (len > 0 && members[seat].connected) {
+        char *space = line_space(&buffers[seat], &room_left);
+        check(room_left > 0);
+        n = (int)len < room_left ? (int)len : room_left;
+        memcpy(space, data, (size_t)n);
+        line_added(&buffers[seat], n);
+        data += n;
+        len -= (size_t)n;
+        while (line_next(&buffers[seat], line, &cut) >= 0) {
+            check(strlen(line) <= LINE_LIMIT);
+            if (room_hear(&room, seat, line, cut) == ROOM_QUIT) {
+                leave(seat);
+                return;
+            }
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t at = 0;
+    int i;
+    room_init(&room, members, SEATS, on_send, NULL);
+    for (i = 0; i < SEATS; i++) {
+        line_init(&buffers[i]);
+        pending_piece[i] = 0;
+    }
+    while (at < size) {
+        int seat = data[at] % SEATS, action = (data[at] / SEATS) % 8;
+        at++;
+        if (action == 0 && !members[seat].connected) {
+            room_arrive(&room, seat);
+        } else if (action == 1) {
+            leave(seat);
+        } else if (members[seat].connected) {
+            size_t len = at < size ? data[at++] : 0;
+            /* a long run of one byte now and then: lines past LINE_LIMIT */
+            if (action == 7 && len > 0) {
+                static uint8_t flood[3 * LINE_LIMIT];
+                memset(flood, len & 1 ? 'x' : '\n', sizeof flood);
+                receive(seat, flood, (size_t)len * 10 % sizeof flood);
+                continue;
+            }
+            if (len > size - at)
+                len = size - at;
+            receive(seat, data + at, len);
+            at += len;
+        }
+        check_room();
+    }
+    for (i = 0; i < SEATS; i++)
+        leave(i);
+    check(room.present == 0);
+    return 0;
+}

@@ -1,0 +1,714 @@
+/*
+ * t_chatroom.c - lesson 06: the chat room that no client can stall or crash.
+ *
+ * Every test starts the real server (and, where it says so, the real client
+ * or nc) and talks to it over 127.0.0.1 as members would. Members here are
+ * raw sockets with a receive buffer each; hear() waits for a text and
+ * consumes everything up to it, so a test reads like a conversation.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LESSON "06-chatroom"
+enum { GOT_CAP = 1 << 16 };
+
+int run_program(struct proc *p, const char *lesson, const char *program,
+                const char *input, char *const argv[]);
+
+struct member {
+    int fd;
+    char got[GOT_CAP];          /* received, not yet consumed by hear() */
+};
+
+static char *port_text(int port)
+{
+    static char text[4][16];
+    static int next;
+    char *t = text[next++ % 4];
+    snprintf(t, 16, "%d", port);
+    return t;
+}
+
+/* Reads the server's log so far: a server whose stdout pipe fills would
+ * block in printf(), and tests with many events must not cause that. */
+static void drain(struct proc *server)
+{
+    proc_wait_for(server, "\001", 1);
+}
+
+/* Waits for `text` from the server, skipping whatever comes before it (a
+ * full buffer keeps only its tail); consumes everything up to its end. */
+static int hear(struct member *m, const char *text)
+{
+    long long deadline = now_ms() + timeout_ms(5000);
+    size_t have;
+    char *at;
+    while ((at = strstr(m->got, text)) == NULL && now_ms() < deadline) {
+        have = strlen(m->got);
+        if (have > GOT_CAP / 2) {       /* keep the tail: the text may have begun */
+            memmove(m->got, m->got + have - 256, 257);
+            have = 256;
+        }
+        recv_until(m->fd, m->got, have + 8192, text, 100);
+    }
+    if (!expect_has("what a member received", m->got, text))
+        return 0;
+    at += strlen(text);
+    memmove(m->got, at, strlen(at) + 1);
+    return 1;
+}
+
+/* Nothing containing `text` arrives within ms. */
+static void never_hears(struct member *m, const char *text, int ms)
+{
+    recv_until(m->fd, m->got, GOT_CAP, text, ms);
+    expect(strstr(m->got, text) == NULL, "no \"%s\" for this member, got: %s", text, m->got);
+}
+
+static int connect_member(struct member *m, int port)
+{
+    m->got[0] = '\0';
+    m->fd = tcp_connect("127.0.0.1", port);
+    return m->fd >= 0;
+}
+
+/* Connects and picks a name; 1 once the room says we are in. */
+static int join(struct member *m, int port, const char *name)
+{
+    char line[64];
+    if (!connect_member(m, port) || !hear(m, "your name?"))
+        return 0;
+    snprintf(line, sizeof line, "%s\r\n", name);
+    send_text(m->fd, line);
+    return hear(m, "you are in");
+}
+
+static void say(struct member *m, const char *text)
+{
+    send_text(m->fd, text);
+}
+
+static int start(struct proc *server, const char *const extra[])
+{
+    return expect(access(bin_path(LESSON, "server"), X_OK) == 0, "the chat room server built") ?
+           server_start(server, LESSON, extra) : 0;
+}
+
+/* ---- the room's everyday behaviour ------------------------------------- */
+
+static void chatroom_members_join_hear_each_other_and_leave(void)
+{
+    struct proc server;
+    static struct member a, b, c;
+    int port = start(&server, NULL);
+    if (!port || !connect_member(&a, port))
+        return;
+    hear(&a, "nobody here yet");
+    say(&a, "alice\n");
+    hear(&a, "you are in (1 person here)");
+    connect_member(&b, port);
+    hear(&b, "1 person here");
+    say(&b, "bob\r\n");                             /* CR LF like telnet */
+    hear(&b, "you are in (2 people here)");
+    hear(&a, "* bob joined (2 here)\r\n");
+    join(&c, port, "carol");
+    hear(&a, "* carol joined (3 here)\r\n");
+    hear(&b, "* carol joined (3 here)\r\n");
+    say(&a, "hello, room\n");
+    hear(&b, "alice: hello, room\r\n");
+    hear(&c, "alice: hello, room\r\n");
+    never_hears(&a, "alice: hello", 300);           /* no echo to the sender */
+    say(&c, "Hel");                                 /* one line in three pieces */
+    usleep(100000);
+    say(&c, "lo from ca");
+    usleep(100000);
+    say(&c, "rol\r\nand two\nlines at once\n");     /* and three lines in one */
+    hear(&a, "carol: Hello from carol\r\ncarol: and two\r\ncarol: lines at once\r\n");
+    hear(&b, "carol: Hello from carol\r\ncarol: and two\r\ncarol: lines at once\r\n");
+    close(c.fd);
+    hear(&a, "* carol left\r\n");
+    hear(&b, "* carol left\r\n");
+    expect(proc_wait_for(&server, "carol left", timeout_ms(5000)), "the server to log carol leaving");
+    expect_has("server log", server.buf, "alice joined from 127.0.0.1:");
+    close(a.fd);
+    close(b.fd);
+    server_stop(&server);
+}
+
+static void chatroom_commands_who_nick_msg_help_quit_and_unknown(void)
+{
+    struct proc server;
+    static struct member a, b, c;
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob") || !join(&c, port, "carol"))
+        return;
+    say(&a, "/who\n");
+    hear(&a, "* 3 here: alice bob carol\r\n");
+    say(&a, "/msg BOB psst, bob\n");                /* names match in any case */
+    hear(&b, "alice (private): psst, bob\r\n");
+    never_hears(&c, "psst", 300);
+    say(&a, "/msg dave hi\n");
+    hear(&a, "nobody here is called dave");
+    say(&a, "/msg bob\n");
+    hear(&a, "usage: /msg NAME TEXT");
+    say(&a, "/msg\n");                              /* the fuzzer's find: no arguments */
+    hear(&a, "usage: /msg NAME TEXT");
+    say(&a, "/nick\n");
+    hear(&a, "1 to 20 characters long; your name is still alice");
+    say(&b, "/nick Carol\n");
+    hear(&b, "that name is taken; your name is still bob");
+    say(&b, "/nick robert\n");
+    hear(&b, "* you are now robert\r\n");
+    hear(&a, "* bob is now robert\r\n");
+    hear(&c, "* bob is now robert\r\n");
+    say(&b, "still me\n");
+    hear(&c, "robert: still me\r\n");
+    say(&c, "/dance\n");
+    hear(&c, "unknown command /dance; /help lists the commands");
+    say(&c, "/help\n");
+    hear(&c, "/who");
+    hear(&c, "/nick NAME");
+    hear(&c, "/msg NAME TEXT");
+    hear(&c, "/quit");
+    say(&c, "/quit\n");
+    hear(&c, "* bye carol\r\n");
+    expect(wait_closed(c.fd, timeout_ms(5000)), "the server to close carol's connection after /quit");
+    hear(&a, "* carol left\r\n");
+    say(&a, "/who\n");
+    hear(&a, "* 2 here: alice robert\r\n");
+    close(a.fd);
+    close(b.fd);
+    close(c.fd);
+    server_stop(&server);
+}
+
+static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
+{
+    static const char *const bad[][2] = {
+        {"ALICE\n", "that name is taken"},
+        {"\n", "1 to 20 characters"},
+        {"abcdefghijklmnopqrstu\n", "1 to 20 characters"},     /* 21 */
+        {"bad\033[31mname\n", "only printable characters"},
+        {"two words\n", "no spaces"},
+        {"/who\n", "does not start with /"},
+    };
+    struct proc server;
+    static struct member a, b, c;
+    size_t i;
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !connect_member(&b, port) || !hear(&b, "your name?"))
+        return;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        say(&b, bad[i][0]);
+        hear(&b, bad[i][1]);
+        hear(&b, "your name?");
+    }
+    never_hears(&a, "joined", 300);                 /* nobody joined yet */
+    if (connect_member(&c, port) && hear(&c, "your name?")) {
+        say(&c, "/quit\n");                        /* leaving before choosing a name */
+        expect(wait_closed(c.fd, timeout_ms(5000)), "/quit to work before a name is chosen");
+        close(c.fd);
+    }
+    say(&b, "\xc3\xa9l\xc3\xa8ve-\xe6\x97\xa5\xe6\x9c\xac-abcdefghijk\n");   /* 20 UTF-8 characters */
+    hear(&b, "you are in");
+    hear(&a, "* \xc3\xa9l\xc3\xa8ve-\xe6\x97\xa5\xe6\x9c\xac-abcdefghijk joined (2 here)");
+    close(a.fd);
+    close(b.fd);
+    server_stop(&server);
+}
+
+static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
+{
+    struct proc server;
+    static struct member a, b;
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob"))
+        return;
+    say(&a, "\033[2J\033]0;owned\007red\033[31m\ttab \xc3\xbc\x7f\x01" "end\r\n");
+    hear(&b, "alice: [2J]0;ownedred[31m\ttab \xc3\xbc" "end\r\n");
+    say(&a, "/msg bob \033[5msecret\n");
+    hear(&b, "alice (private): [5msecret\r\n");
+    expect(strchr(b.got, '\033') == NULL, "no ESC byte anywhere, got: %s", b.got);
+    close(a.fd);
+    close(b.fd);
+    server_stop(&server);
+}
+
+/* ---- what must not stall or crash it ------------------------------------- */
+
+static void chatroom_one_mib_line_without_newline_neither_crashes_nor_starves(void)
+{
+    struct proc server;
+    static struct member a, b, c;
+    static char big[1 << 20];
+    size_t sent = 0;
+    int i, port = start(&server, NULL);
+    long long deadline;
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob") || !join(&c, port, "carol"))
+        return;
+    memset(big, 'x', sizeof big);
+    deadline = now_ms() + timeout_ms(30000);
+    for (i = 0; sent < sizeof big && now_ms() < deadline; i++) {
+        ssize_t n = send(a.fd, big + sent, sizeof big - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+        char line[64];
+        if (n > 0)
+            sent += (size_t)n;
+        if (i % 50 == 0) {              /* meanwhile the others talk, undisturbed */
+            snprintf(line, sizeof line, "bob says %d\n", i);
+            say(&b, line);
+            snprintf(line, sizeof line, "bob: bob says %d\r\n", i);
+            hear(&c, line);
+        }
+        usleep(n > 0 ? 0 : 2000);
+    }
+    expect(sent == sizeof big, "the server to read all 1 MiB, it took %zu bytes", sent);
+    say(&a, "\nafter\n");
+    hear(&a, "too long: only its first 1024 bytes were kept");
+    hear(&b, "alice: x");
+    recv_until(b.fd, b.got, GOT_CAP, "alice: after\r\n", timeout_ms(5000));
+    expect(strspn(b.got, "x") == 1023 && strncmp(b.got + 1023, "\r\nalice: after\r\n", 17) == 0,
+           "the line cut at 1024 x's, then the next line (the rest thrown away), got %zu x's, then: %.60s",
+           strspn(b.got, "x") + 1, b.got + strspn(b.got, "x"));
+    close(a.fd);
+    close(b.fd);
+    close(c.fd);
+    server_stop(&server);
+}
+
+/* alice talks fast, bob reads everything, slow never reads: slow is dropped
+ * and bob still gets every line, in order. */
+static void chatroom_drops_a_client_that_never_reads_and_others_get_every_line(void)
+{
+    struct proc server;
+    static struct member a, b, slow;
+    static char line[1100];
+    int lines = scaled(12000, 5000), sent = 0, heard = 0, small = 4096, closed = 0, left = 0;
+    long long deadline;
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob") || !connect_member(&slow, port))
+        return;
+    setsockopt(slow.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    say(&slow, "slow\n");
+    hear(&b, "* slow joined");
+    deadline = now_ms() + timeout_ms(60000);
+    while (heard < lines && now_ms() < deadline && !closed) {
+        char *nl;
+        while (sent < lines && sent - heard < 100) {    /* 100 KB in flight at most */
+            snprintf(line, sizeof line, "%06d %0990d\n", sent++, 0);
+            say(&a, line);
+        }
+        recv_until(b.fd, b.got, GOT_CAP, "\n", 1000);
+        while ((nl = strstr(b.got, "\r\n")) != NULL) {
+            char want[16];
+            *nl = '\0';
+            if (strncmp(b.got, "alice: ", 7) == 0) {
+                snprintf(want, sizeof want, "%06d ", heard++);
+                if (!expect(strncmp(b.got + 7, want, 7) == 0, "line %s next, got %.40s", want, b.got))
+                    closed = 1;
+            }
+            left += strcmp(b.got, "* slow left") == 0;
+            memmove(b.got, nl + 2, strlen(nl + 2) + 1);
+        }
+    }
+    expect(heard == lines, "bob to receive all %d lines, got %d", lines, heard);
+    expect(proc_wait_for(&server, "slow dropped: not reading", timeout_ms(5000)),
+           "the server to log that it dropped slow for not reading");
+    expect(wait_closed(slow.fd, timeout_ms(5000)), "slow's connection closed (reset) by the server");
+    if (!left)
+        hear(&b, "* slow left");
+    close(a.fd);
+    close(b.fd);
+    close(slow.fd);
+    server_stop(&server);
+}
+
+static void chatroom_survives_a_client_reset_in_the_middle_of_a_broadcast(void)
+{
+    struct proc server;
+    static struct member a, b, c;
+    static char line[1100];
+    int i, small = 4096, port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob") || !connect_member(&c, port))
+        return;
+    setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    say(&c, "carol\n");
+    hear(&b, "* carol joined");
+    memset(line, 'r', sizeof line - 2);
+    line[sizeof line - 2] = '\n';
+    line[sizeof line - 1] = '\0';
+    for (i = 0; i < 200; i++) {         /* ~200 KB: carol's buffers fill up */
+        say(&a, line);
+        if (i == 100)
+            close_with_reset(c.fd);     /* while the server still sends to her */
+        if (i % 20 == 0)
+            recv_until(b.fd, b.got, GOT_CAP, "\001", 10);
+    }
+    say(&a, "the end\n");
+    hear(&b, "* carol left\r\n");
+    hear(&b, "alice: the end\r\n");
+    close(a.fd);
+    close(b.fd);
+    server_stop(&server);
+}
+
+static void chatroom_survives_2000_connect_close_cycles(void)
+{
+    struct proc server;
+    static struct member a, b, x;
+    int i, cycles = scaled(2000, 200), port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice"))
+        return;
+    for (i = 0; i < cycles; i++) {
+        int fd = tcp_connect("127.0.0.1", port);
+        if (fd < 0)
+            break;
+        if (i % 3 == 1)
+            send_text(fd, "half a na");
+        if (i % 3 == 2)
+            close_with_reset(fd);
+        else
+            close(fd);
+        if (i % 100 == 0)
+            drain(&server);
+    }
+    expect(i == cycles, "%d connections, made %d", cycles, i);
+    expect(proc_wait_for(&server, "left before choosing a name", timeout_ms(5000)),
+           "the server to log the visitors leaving");
+    if (join(&b, port, "bob")) {
+        say(&b, "still here?\n");
+        hear(&a, "bob: still here?\r\n");
+    }
+    expect(join(&x, port, "xavier"), "a third member to join after the cycles");
+    close(a.fd);
+    close(b.fd);
+    close(x.fd);
+    server_stop(&server);
+}
+
+/* The sequence that kills servers that let SIGPIPE hit them: a member
+ * closes while the server is paused, the others talk, the server resumes. */
+static void chatroom_survives_the_sigpipe_sequence(void)
+{
+    struct proc server;
+    static struct member a, b, c;
+    int port = start(&server, NULL);
+    if (!port || !join(&c, port, "carol") || !join(&a, port, "alice") || !join(&b, port, "bob"))
+        return;
+    kill(server.pid, SIGSTOP);
+    close(c.fd);
+    say(&a, "one\n");
+    say(&b, "two\n");
+    say(&a, "three\n");
+    usleep(200000);
+    kill(server.pid, SIGCONT);
+    hear(&b, "alice: one\r\n");
+    hear(&b, "alice: three\r\n");
+    recv_until(a.fd, a.got, GOT_CAP, "bob: two\r\n", timeout_ms(5000));
+    recv_until(a.fd, a.got, GOT_CAP, "* carol left\r\n", timeout_ms(5000));
+    expect_has("what alice received", a.got, "bob: two\r\n");
+    expect_has("what alice received", a.got, "* carol left\r\n");
+    a.got[0] = '\0';
+    say(&b, "after\n");
+    hear(&a, "bob: after\r\n");
+    close(a.fd);
+    close(b.fd);
+    server_stop(&server);
+}
+
+/* ---- capacity ------------------------------------------------------------ */
+
+static int hears_room_full(int port)
+{
+    char buf[256];
+    int closed = 0, fd = tcp_connect("127.0.0.1", port);
+    if (fd < 0)
+        return 0;
+    recv_all(fd, buf, sizeof buf, timeout_ms(5000), &closed);
+    close(fd);
+    return expect(closed && strstr(buf, "room full") != NULL,
+                  "\"room full\" and a close, got %s%s", buf, closed ? "" : " (still open)");
+}
+
+static void chatroom_says_room_full_past_max_clients(void)
+{
+    static const char *const extra[] = {"--max-clients", "2", NULL};
+    struct proc server;
+    static struct member a, b, c;
+    int port = start(&server, extra);
+    if (!port || !join(&a, port, "alice") || !connect_member(&b, port) || !hear(&b, "your name?"))
+        return;
+    hears_room_full(port);
+    expect(proc_wait_for(&server, "room full", timeout_ms(5000)), "the server to log the refusal");
+    close(b.fd);                       /* a seat frees up */
+    usleep(200000);
+    expect(join(&c, port, "carol"), "a newcomer to get the freed seat");
+    close(a.fd);
+    close(c.fd);
+    server_stop(&server);
+}
+
+static void chatroom_says_room_full_when_out_of_descriptors(void)
+{
+    static struct member m[12];
+    struct proc server;
+    char *argv[] = {"0", NULL}, *at;
+    int i, seated = 0, full = 0, full_then_seated = 0, port = 0;
+    if (on_wine) {
+        note("not run under wine: RLIMIT_NOFILE limits wine's own descriptors, not the program's");
+        return;
+    }
+    /* 12 descriptors: 0-2, the listener, the spare, and 7 clients at most */
+    if (proc_start_limited(&server, 12, bin_path(LESSON, "server"), argv) != 0 ||
+        !proc_wait_for(&server, "\n", timeout_ms(5000)) || !(at = strstr(server.buf, "port ")) ||
+        sscanf(at, "port %d", &port) != 1) {
+        expect(0, "the server to start with 12 descriptors, got %s", server.buf);
+        return;
+    }
+    for (i = 0; i < 12; i++) {
+        connect_member(&m[i], port);
+        recv_until(m[i].fd, m[i].got, GOT_CAP, "\n", timeout_ms(3000));
+        if (strstr(m[i].got, "welcome") != NULL)
+            full_then_seated += full > 0, seated++;
+        full += strstr(m[i].got, "room full") != NULL;
+    }
+    /* 7 at most: the test runner may pass the server a descriptor or two */
+    expect(seated >= 1 && seated <= 7 && seated + full == 12 && !full_then_seated,
+           "the first few (7 at most) welcomed, every later one told \"room full\": "
+           "got %d welcomed, %d full, %d welcomed after a refusal", seated, full, full_then_seated);
+    expect(proc_wait_for(&server, "accept() failed", timeout_ms(3000)), "the accept() failure logged");
+    for (i = 0; i < 12; i++)
+        close(m[i].fd);
+    usleep(300000);
+    expect(join(&m[0], port, "late"), "a newcomer welcome again once the others left");
+    close(m[0].fd);
+    server_stop(&server);
+}
+
+static void chatroom_never_puts_a_descriptor_past_fd_setsize_in_select(void)
+{
+    static int fds[1100];
+    static struct member a;
+    struct proc server;
+    char buf[256];
+    int i, closed, full = 0, n = scaled(1100, 1050), port;
+    if (on_wine) {
+        note("under wine fd_set is Windows' array of 1024 sockets: the limit is by count");
+    }
+    port = start(&server, NULL);
+    if (!port)
+        return;
+    for (i = 0; i < n; i++) {
+        fds[i] = tcp_connect("127.0.0.1", port);
+        if (i % 50 == 0)
+            drain(&server);
+    }
+    for (i = n - 1; i >= n - 20; i--) {
+        buf[0] = '\0';
+        recv_all(fds[i], buf, sizeof buf, timeout_ms(2000), &closed);
+        full += strstr(buf, "room full") != NULL;
+    }
+    expect(full == 20, "the last 20 of %d connections told \"room full\", %d were", n, full);
+    for (i = 0; i < n; i++)
+        close(fds[i]);
+    drain(&server);
+    usleep(500000);
+    drain(&server);
+    expect(join(&a, port, "after"), "a member to join once the crowd left");
+    close(a.fd);
+    server_stop(&server);
+}
+
+/* ---- clients: nc, and lesson 06's own ------------------------------------ */
+
+/* nc is a Linux program: started directly, never through wine. */
+static int start_nc(struct proc *p, int port)
+{
+    int in[2], out[2];
+    memset(p, 0, sizeof *p);
+    if (pipe(in) != 0 || pipe(out) != 0)
+        return 0;
+    p->pid = fork();
+    if (p->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        close(in[1]);
+        close(out[0]);
+        execlp("nc", "nc", "-N", "127.0.0.1", port_text(port), (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    p->in = in[1];
+    p->out = out[0];
+    fcntl(p->out, F_SETFL, O_NONBLOCK);
+    return p->pid > 0;
+}
+
+static void chatroom_nc_is_a_member_like_any_other(void)
+{
+    struct proc server, nc;
+    static struct member a;
+    int port = start(&server, NULL), rc;
+    if (!port || !join(&a, port, "alice") || !start_nc(&nc, port))
+        return;
+    expect(proc_wait_for(&nc, "your name?", timeout_ms(5000)), "nc to show the greeting: %s", nc.buf);
+    proc_write(&nc, "netcat\n");
+    hear(&a, "* netcat joined (2 here)\r\n");
+    proc_write(&nc, "hi from nc\n");
+    hear(&a, "netcat: hi from nc\r\n");
+    say(&a, "hi nc\n");
+    expect(proc_wait_for(&nc, "alice: hi nc", timeout_ms(5000)), "nc to show alice's line: %s", nc.buf);
+    proc_close_stdin(&nc);              /* nc -N: end of input ends the session */
+    hear(&a, "* netcat left\r\n");
+    rc = proc_wait_exit(&nc, timeout_ms(5000));
+    expect(rc == 0, "nc to exit 0 once the server closed, got %d", rc);
+    close(a.fd);
+    server_stop(&server);
+}
+
+static void chatroom_client_joins_talks_and_quits_with_piped_input(void)
+{
+    struct proc server, client;
+    static struct member a;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int port = start(&server, NULL), rc;
+    if (!port || !join(&a, port, "alice"))
+        return;
+    argv[1] = port_text(port);
+    if (proc_startv(&client, bin_path(LESSON, "client"), argv) != 0)
+        return;
+    expect(proc_wait_for(&client, "your name?", timeout_ms(10000)), "the greeting: %s", client.buf);
+    proc_write(&client, "bob\n");
+    hear(&a, "* bob joined (2 here)\r\n");
+    say(&a, "hello bob\n");
+    expect(proc_wait_for(&client, "alice: hello bob\n", timeout_ms(5000)),
+           "the client to print alice's line, got %s", client.buf);
+    proc_write(&client, "hi alice\n");
+    hear(&a, "bob: hi alice\r\n");
+    proc_write(&client, "/quit\n");
+    rc = proc_wait_exit(&client, timeout_ms(10000));
+    expect(rc == 0, "the client to exit 0 after /quit, got %d", rc);
+    expect_has("client output", client.buf, "* bye bob\n");
+    hear(&a, "* bob left\r\n");
+    /* end of input leaves too */
+    rc = run_program(&client, LESSON, "client", "carol\nbye all\n", argv);
+    expect(rc == 0, "the client to exit 0 at end of input, got %d", rc);
+    hear(&a, "carol: bye all\r\n");
+    hear(&a, "* carol left\r\n");
+    close(a.fd);
+    server_stop(&server);
+}
+
+static void chatroom_client_says_so_and_exits_0_when_the_server_closes(void)
+{
+    struct proc server, client;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int port = start(&server, NULL), rc;
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    if (proc_startv(&client, bin_path(LESSON, "client"), argv) != 0)
+        return;
+    proc_write(&client, "dora\n");
+    expect(proc_wait_for(&client, "you are in", timeout_ms(10000)), "to join: %s", client.buf);
+    if (on_wine)
+        note("under wine the server is killed (wine has no SIGTERM to Ctrl+C): only the close is seen");
+    proc_stop(&server);                 /* SIGTERM natively, SIGKILL under wine */
+    rc = proc_wait_exit(&client, timeout_ms(10000));
+    expect(rc == 0, "the client to exit 0 when the server closes, got %d", rc);
+    if (!on_wine)
+        expect_has("client output", client.buf, "* the server is closing");
+    expect_has("client output", client.buf, "the server closed the connection\n");
+}
+
+static void chatroom_ctrl_c_and_sigterm_tell_members_the_server_is_closing(void)
+{
+    static const int signals[] = {SIGINT, SIGTERM};
+    struct proc server;
+    static struct member a, b;
+    int i, rc, port;
+    if (on_wine) {
+        note("not run under wine: a POSIX signal to wine is not a Windows Ctrl+C event");
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        if (!(port = start(&server, NULL)) || !join(&a, port, "alice") || !connect_member(&b, port))
+            return;
+        hear(&b, "your name?");         /* still choosing a name: told too */
+        kill(server.pid, signals[i]);
+        hear(&a, "* the server is closing: goodbye\r\n");
+        hear(&b, "* the server is closing: goodbye\r\n");
+        expect(wait_closed(a.fd, timeout_ms(3000)), "alice's connection closed");
+        rc = proc_wait_exit(&server, timeout_ms(5000));
+        expect(rc == 0, "the server to exit 0 after signal %d, got %d", signals[i], rc);
+        expect_has("server log", server.buf, "closing: goodbye to 2 connections");
+        close(a.fd);
+        close(b.fd);
+    }
+}
+
+static void chatroom_programs_print_usage_and_reject_bad_arguments(void)
+{
+    static char *const bad[][3] = {{"--max-clients", "0", NULL}, {"--max-clients", "x", NULL},
+                                   {"--max-clients", "100000", NULL}, {"70000", NULL}};
+    char *help[] = {"-h", NULL};
+    struct proc p;
+    int i, rc;
+    rc = run_program(&p, LESSON, "server", NULL, help);
+    expect(rc == 0, "server -h to exit 0, got %d", rc);
+    expect_has("server -h", p.buf, "--max-clients N");
+    rc = run_program(&p, LESSON, "client", NULL, help);
+    expect(rc == 0, "client -h to exit 0, got %d", rc);
+    expect_has("client -h", p.buf, "usage: client");
+    for (i = 0; i < 4; i++) {
+        rc = run_program(&p, LESSON, "server", NULL, bad[i]);
+        expect(rc == 2, "server %s %s to exit 2, got %d", bad[i][0], bad[i][1] ? bad[i][1] : "", rc);
+        expect_has("its output", p.buf, "error: ");
+        expect_has("its output", p.buf, "usage:");
+    }
+}
+
+const struct test chatroom_tests[] = {
+    {"chatroom_members_join_hear_each_other_and_leave", chatroom_members_join_hear_each_other_and_leave},
+    {"chatroom_commands_who_nick_msg_help_quit_and_unknown",
+     chatroom_commands_who_nick_msg_help_quit_and_unknown},
+    {"chatroom_refuses_bad_names_and_accepts_the_next_try",
+     chatroom_refuses_bad_names_and_accepts_the_next_try},
+    {"chatroom_strips_control_characters_but_keeps_tabs_and_utf8",
+     chatroom_strips_control_characters_but_keeps_tabs_and_utf8},
+    {"chatroom_one_mib_line_without_newline_neither_crashes_nor_starves",
+     chatroom_one_mib_line_without_newline_neither_crashes_nor_starves},
+    {"chatroom_drops_a_client_that_never_reads_and_others_get_every_line",
+     chatroom_drops_a_client_that_never_reads_and_others_get_every_line},
+    {"chatroom_survives_a_client_reset_in_the_middle_of_a_broadcast",
+     chatroom_survives_a_client_reset_in_the_middle_of_a_broadcast},
+    {"chatroom_survives_2000_connect_close_cycles", chatroom_survives_2000_connect_close_cycles},
+    {"chatroom_survives_the_sigpipe_sequence", chatroom_survives_the_sigpipe_sequence},
+    {"chatroom_says_room_full_past_max_clients", chatroom_says_room_full_past_max_clients},
+    {"chatroom_says_room_full_when_out_of_descriptors", chatroom_says_room_full_when_out_of_descriptors},
+    {"chatroom_never_puts_a_descriptor_past_fd_setsize_in_select",
+     chatroom_never_puts_a_descriptor_past_fd_setsize_in_select},
+    {"chatroom_nc_is_a_member_like_any_other", chatroom_nc_is_a_member_like_any_other},
+    {"chatroom_client_joins_talks_and_quits_with_piped_input",
+     chatroom_client_joins_talks_and_quits_with_piped_input},
+    {"chatroom_client_says_so_and_exits_0_when_the_server_closes",
+     chatroom_client_says_so_and_exits_0_when_the_server_closes},
+    {"chatroom_ctrl_c_and_sigterm_tell_members_the_server_is_closing",
+     chatroom_ctrl_c_and_sigterm_tell_members_the_server_is_closing},
+    {"chatroom_programs_print_usage_and_reject_bad_arguments",
+     chatroom_programs_print_usage_and_reject_bad_arguments},
+    {0, 0},
+};
