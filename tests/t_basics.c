@@ -15,7 +15,8 @@
 #include <arpa/inet.h>
 
 /* Every lesson with a server and a client, for the shared conventions. */
-static const char *const lessons[] = {"01-hello", "02-echo", "03-daytime", "04-chat", "05-doctor", NULL};
+static const char *const lessons[] = {"01-hello", "02-echo", "03-daytime", "04-chat", "05-doctor",
+                                       "06-chatroom", NULL};
 
 /* Runs a lesson program with `input` piped to it and waits for it to exit.
  * Returns its exit status (-1 if it had to be killed). */

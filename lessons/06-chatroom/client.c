@@ -15,7 +15,7 @@
  *   - what the server sends is cut into lines with the same line_buffer the
  *     server uses: one recv() may bring half a line, or ten.
  */
-#include "../../common/net.h"
+#include "../../common/tcp.h"
 #include "../../common/line.h"
 
 #define PROG "chat room client"
@@ -33,50 +33,6 @@ static const char usage[] =
     "  (Ctrl+D; Ctrl+Z Enter on Windows) leaves.\n"
     "  HOST defaults to " DEFAULT_HOST ", PORT to " DEFAULT_PORT ".\n"
     "  -h, --help  show this help\n";
-
-/* Tries every address the name resolves to, in order, until one connects. */
-static net_socket connect_to(const char *host, const char *port)
-{
-    struct addrinfo hints, *list, *ai;
-    net_socket s = NET_INVALID;
-    char what[300];
-    int rc, err = 0;
-
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    rc = getaddrinfo(host, port, &hints, &list);
-    if (rc != 0)
-        net_fail_lookup(PROG, host, rc);
-    for (ai = list; ai != NULL && s == NET_INVALID; ai = ai->ai_next) {
-        s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (s == NET_INVALID) {
-            err = net_error();
-        } else if (connect(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0) {
-            err = net_error();
-            net_close(s);
-            s = NET_INVALID;
-        }
-    }
-    freeaddrinfo(list);
-    if (s == NET_INVALID) {
-        snprintf(what, sizeof what, "connect() to %s port %s", host, port);
-        net_fail(PROG, what, err);
-    }
-    return s;
-}
-
-static int send_all(net_socket s, const char *data, int len)
-{
-    while (len > 0) {
-        int n = send(s, data, len, 0);
-        if (n <= 0)
-            return -1;
-        data += n;
-        len -= n;
-    }
-    return 0;
-}
 
 /* Prints every whole line the server sent. Returns 0 once it has closed. */
 static int show_server_lines(net_socket s, struct line_buffer *lb)
@@ -107,7 +63,7 @@ static int pass_keyboard_on(net_socket kb, net_socket s)
     int n = net_keyboard_read(kb, buf, (int)sizeof buf);
     if (n <= 0)
         return 0;
-    if (send_all(s, buf, n) != 0)
+    if (tcp_send_all(s, buf, (size_t)n) != 0)
         net_fail(PROG, "send()", net_error());
     return 1;
 }
@@ -127,7 +83,7 @@ int main(int argc, char **argv)
         port = net_port_arg(args[1], 1, usage);
     if (net_init() != 0)
         return 1;
-    s = connect_to(host, port);
+    s = tcp_connect_to(PROG, host, port);   /* every address in turn, as in lesson 01 */
     kb = net_keyboard_open();
     if (kb == NET_INVALID)
         net_fail(PROG, "opening the keyboard", net_error());
