@@ -1,5 +1,6 @@
 /*
- * room.c - the chat room's rules: names, commands, clean text (see room.h).
+ * room.c - the chat room's rules: names, who hears what, clean text (see
+ * room.h); commands.c has the commands.
  *
  * Every message the room sends is one line ending in CR LF, the network's
  * line end: telnet (on Windows too) and nc show it right, and lesson 06's
@@ -14,15 +15,6 @@
 #include <string.h>
 
 enum { SAY_MAX = LINE_LIMIT + 2 * NAME_MAX_BYTES + 64 };   /* a line plus prefixes */
-
-static const char help_text[] =
-    "* commands:\r\n"
-    "*   /who             who is here\r\n"
-    "*   /nick NAME       change your name\r\n"
-    "*   /msg NAME TEXT   a private message to NAME\r\n"
-    "*   /quit            leave the room\r\n"
-    "*   /help            this list\r\n"
-    "* anything else you type goes to everyone\r\n";
 
 void room_init(struct room *r, struct member *seats, int nseats, room_send_fn *send, void *server)
 {
@@ -47,7 +39,7 @@ static int format_line(char *out, const char *fmt, va_list ap)
     return len + 2;
 }
 
-static void say(struct room *r, int seat, const char *fmt, ...)
+void room_say(struct room *r, int seat, const char *fmt, ...)
 {
     char text[SAY_MAX];
     int len;
@@ -59,7 +51,7 @@ static void say(struct room *r, int seat, const char *fmt, ...)
 }
 
 /* Formats once, then queues the same bytes for every named member but one. */
-static void tell_others(struct room *r, int except, const char *fmt, ...)
+void room_tell_others(struct room *r, int except, const char *fmt, ...)
 {
     char text[SAY_MAX];
     int len, seat;
@@ -86,7 +78,7 @@ static int same_name(const char *a, const char *b)
     return *a == *b;
 }
 
-static int find_member(const struct room *r, const char *name)
+int room_find(const struct room *r, const char *name)
 {
     int seat;
     for (seat = 0; seat < r->nseats; seat++)
@@ -112,7 +104,7 @@ const char *room_name_problem(const struct room *r, int seat, const char *name)
         return "a name is 1 to 20 characters long";
     if (name[0] == '/')
         return "a name does not start with /";
-    holder = find_member(r, name);
+    holder = room_find(r, name);
     if (holder >= 0 && holder != seat)
         return "that name is taken";
     return NULL;
@@ -131,8 +123,8 @@ void room_arrive(struct room *r, int seat)
 {
     r->seats[seat].connected = 1;
     r->seats[seat].named = 0;
-    say(r, seat, "* welcome to the socklab chat room: %s", people(r->present));
-    say(r, seat, "* your name? (1 to %d characters, no spaces)", NAME_MAX_CHARS);
+    room_say(r, seat, "* welcome to the socklab chat room: %s", people(r->present));
+    room_say(r, seat, "* your name? (1 to %d characters, no spaces)", NAME_MAX_CHARS);
 }
 
 static enum room_event choose_name(struct room *r, int seat, const char *line)
@@ -142,98 +134,17 @@ static enum room_event choose_name(struct room *r, int seat, const char *line)
     if (strcmp(line, "/quit") == 0)
         return ROOM_QUIT;
     if (problem != NULL) {
-        say(r, seat, "* %s; try again", problem);
-        say(r, seat, "* your name?");
+        room_say(r, seat, "* %s; try again", problem);
+        room_say(r, seat, "* your name?");
         return ROOM_NOTHING;
     }
     strcpy(m->name, line);              /* fits: room_name_problem checked its length */
     m->named = 1;
     r->present++;
-    say(r, seat, "* hello %s, you are in (%s); /help lists the commands", m->name,
+    room_say(r, seat, "* hello %s, you are in (%s); /help lists the commands", m->name,
         people(r->present));
-    tell_others(r, seat, "* %s joined (%d here)", m->name, r->present);
+    room_tell_others(r, seat, "* %s joined (%d here)", m->name, r->present);
     return ROOM_JOINED;
-}
-
-/* ---- commands ---------------------------------------------------------- */
-
-/* /who: the names go out piece by piece, so a room of a thousand needs no
- * big buffer; the pieces still reach the member as one line. */
-static void list_members(struct room *r, int seat)
-{
-    int i;
-    char count[48];
-    int len = snprintf(count, sizeof count, "* %d here:", r->present);
-    r->send(r->server, seat, count, (size_t)len);
-    for (i = 0; i < r->nseats; i++) {
-        if (r->seats[i].named) {
-            r->send(r->server, seat, " ", 1);
-            r->send(r->server, seat, r->seats[i].name, strlen(r->seats[i].name));
-        }
-    }
-    r->send(r->server, seat, "\r\n", 2);
-}
-
-static void change_name(struct room *r, int seat, const char *name)
-{
-    struct member *m = &r->seats[seat];
-    const char *problem = room_name_problem(r, seat, name);
-    char old[NAME_MAX_BYTES + 1];
-    if (problem != NULL) {
-        say(r, seat, "* %s; your name is still %s", problem, m->name);
-        return;
-    }
-    strcpy(old, m->name);
-    strcpy(m->name, name);
-    say(r, seat, "* you are now %s", m->name);
-    tell_others(r, seat, "* %s is now %s", old, m->name);
-}
-
-static void send_private(struct room *r, int seat, char *args)
-{
-    char *text;
-    int to;
-    room_clean(args);                   /* the name is echoed back if unknown */
-    text = strchr(args, ' ');
-    if (text == NULL || args[0] == '\0') {
-        say(r, seat, "* usage: /msg NAME TEXT");
-        return;
-    }
-    *text++ = '\0';
-    to = find_member(r, args);
-    if (to < 0)
-        say(r, seat, "* nobody here is called %s", args);
-    else if (text[strspn(text, " ")] == '\0')
-        say(r, seat, "* usage: /msg NAME TEXT");
-    else
-        say(r, to, "%s (private): %s", r->seats[seat].name, text);
-}
-
-static enum room_event run_command(struct room *r, int seat, char *line)
-{
-    char *args = strchr(line, ' ');
-    if (args == NULL)                   /* no arguments: an empty, writable string */
-        args = line + strlen(line);
-    else                                /* "/msg bob hi" -> "/msg" and "bob hi" */
-        for (*args++ = '\0'; *args == ' '; args++)
-            ;
-    if (strcmp(line, "/quit") == 0) {
-        say(r, seat, "* bye %s", r->seats[seat].name);
-        return ROOM_QUIT;
-    }
-    if (strcmp(line, "/who") == 0)
-        list_members(r, seat);
-    else if (strcmp(line, "/help") == 0)
-        r->send(r->server, seat, help_text, sizeof help_text - 1);
-    else if (strcmp(line, "/nick") == 0)
-        change_name(r, seat, args);
-    else if (strcmp(line, "/msg") == 0)
-        send_private(r, seat, args);
-    else {
-        room_clean(line);
-        say(r, seat, "* unknown command %s; /help lists the commands", line);
-    }
-    return ROOM_NOTHING;
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -273,12 +184,12 @@ enum room_event room_hear(struct room *r, int seat, char *line, int cut)
     if (!m->named)
         return choose_name(r, seat, line);
     if (cut)
-        say(r, seat, "* your line was too long: only its first %d bytes were kept", LINE_LIMIT);
+        room_say(r, seat, "* your line was too long: only its first %d bytes were kept", LINE_LIMIT);
     if (line[0] == '/')
-        return run_command(r, seat, line);
+        return room_command(r, seat, line);
     room_clean(line);
     if (line[0] != '\0')                /* an empty line would only add noise */
-        tell_others(r, seat, "%s: %s", m->name, line);
+        room_tell_others(r, seat, "%s: %s", m->name, line);
     return ROOM_NOTHING;
 }
 
@@ -288,7 +199,7 @@ void room_depart(struct room *r, int seat)
     if (m->named) {
         m->named = 0;                   /* first, so it is not told about itself */
         r->present--;
-        tell_others(r, seat, "* %s left", m->name);
+        room_tell_others(r, seat, "* %s left", m->name);
     }
     m->connected = 0;
     m->name[0] = '\0';
@@ -299,5 +210,5 @@ void room_close(struct room *r)
     int seat;
     for (seat = 0; seat < r->nseats; seat++)
         if (r->seats[seat].connected)
-            say(r, seat, "* the server is closing: goodbye");
+            room_say(r, seat, "* the server is closing: goodbye");
 }

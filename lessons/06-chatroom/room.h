@@ -61,4 +61,13 @@ const char *room_name_problem(const struct room *r, int seat, const char *name);
  * anyone's terminal; bytes 0x80 and up stay, so UTF-8 text passes. */
 void room_clean(char *text);
 
+/* Shared by room.c and commands.c. */
+/* A line beginning with "/" from a member with a name. */
+enum room_event room_command(struct room *r, int seat, char *line);
+/* printf() one line (CR LF added) to `seat`, or to every member but `except`. */
+void room_say(struct room *r, int seat, const char *fmt, ...);
+void room_tell_others(struct room *r, int except, const char *fmt, ...);
+/* The seat of the member called `name` (any case), or -1. */
+int room_find(const struct room *r, const char *name);
+
 #endif

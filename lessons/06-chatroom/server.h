@@ -5,7 +5,8 @@
  *              hand whole lines to the room, send what the room queued;
  *   clients.c  one connection's life: arriving (or hearing "room full"),
  *              its outbox, and leaving;
- *   room.c     what the lines mean: names, commands, who hears what.
+ *   room.c     what the lines mean: names, who hears what, clean text;
+ *   commands.c /who, /nick, /msg, /help and /quit.
  */
 #ifndef SOCKLAB_SERVER_H
 #define SOCKLAB_SERVER_H

@@ -1,6 +1,6 @@
 /*
  * fuzz_chatroom.c - libFuzzer target for lesson 06's line framing and room
- * rules (room.c with common/line.h), no sockets.
+ * rules (room.c and commands.c with common/line.h), no sockets.
  *
  * The input is a script for four seats. Each step is one byte that says
  * which seat and what happens (connect, disconnect, or bytes arrive), and for

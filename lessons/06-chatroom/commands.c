@@ -1,0 +1,98 @@
+/*
+ * commands.c - what a member's line starting with "/" does (see room.h):
+ * /who, /nick, /msg, /help and /quit. Anything else starting with "/" is
+ * an unknown command, answered with how to get help; it is never relayed,
+ * so a mistyped command does not reach everyone.
+ */
+#include "room.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char help_text[] =
+    "* commands:\r\n"
+    "*   /who             who is here\r\n"
+    "*   /nick NAME       change your name\r\n"
+    "*   /msg NAME TEXT   a private message to NAME\r\n"
+    "*   /quit            leave the room\r\n"
+    "*   /help            this list\r\n"
+    "* anything else you type goes to everyone\r\n";
+
+/* /who: the names go out piece by piece, so a room of a thousand needs no
+ * big buffer; the pieces still reach the member as one line. */
+static void list_members(struct room *r, int seat)
+{
+    int i;
+    char count[48];
+    int len = snprintf(count, sizeof count, "* %d here:", r->present);
+    r->send(r->server, seat, count, (size_t)len);
+    for (i = 0; i < r->nseats; i++) {
+        if (r->seats[i].named) {
+            r->send(r->server, seat, " ", 1);
+            r->send(r->server, seat, r->seats[i].name, strlen(r->seats[i].name));
+        }
+    }
+    r->send(r->server, seat, "\r\n", 2);
+}
+
+static void change_name(struct room *r, int seat, const char *name)
+{
+    struct member *m = &r->seats[seat];
+    const char *problem = room_name_problem(r, seat, name);
+    char old[NAME_MAX_BYTES + 1];
+    if (problem != NULL) {
+        room_say(r, seat, "* %s; your name is still %s", problem, m->name);
+        return;
+    }
+    strcpy(old, m->name);
+    strcpy(m->name, name);
+    room_say(r, seat, "* you are now %s", m->name);
+    room_tell_others(r, seat, "* %s is now %s", old, m->name);
+}
+
+static void send_private(struct room *r, int seat, char *args)
+{
+    char *text;
+    int to;
+    room_clean(args);                   /* the name is echoed back if unknown */
+    text = strchr(args, ' ');
+    if (text == NULL || args[0] == '\0') {
+        room_say(r, seat, "* usage: /msg NAME TEXT");
+        return;
+    }
+    *text++ = '\0';
+    to = room_find(r, args);
+    if (to < 0)
+        room_say(r, seat, "* nobody here is called %s", args);
+    else if (text[strspn(text, " ")] == '\0')
+        room_say(r, seat, "* usage: /msg NAME TEXT");
+    else
+        room_say(r, to, "%s (private): %s", r->seats[seat].name, text);
+}
+
+enum room_event room_command(struct room *r, int seat, char *line)
+{
+    char *args = strchr(line, ' ');
+    if (args == NULL)                   /* no arguments: an empty, writable string */
+        args = line + strlen(line);
+    else                                /* "/msg bob hi" -> "/msg" and "bob hi" */
+        for (*args++ = '\0'; *args == ' '; args++)
+            ;
+    if (strcmp(line, "/quit") == 0) {
+        room_say(r, seat, "* bye %s", r->seats[seat].name);
+        return ROOM_QUIT;
+    }
+    if (strcmp(line, "/who") == 0)
+        list_members(r, seat);
+    else if (strcmp(line, "/help") == 0)
+        r->send(r->server, seat, help_text, sizeof help_text - 1);
+    else if (strcmp(line, "/nick") == 0)
+        change_name(r, seat, args);
+    else if (strcmp(line, "/msg") == 0)
+        send_private(r, seat, args);
+    else {
+        room_clean(line);
+        room_say(r, seat, "* unknown command %s; /help lists the commands", line);
+    }
+    return ROOM_NOTHING;
+}
