@@ -18,10 +18,14 @@ if ! command -v wine >/dev/null 2>&1; then
     echo "0 passed, 1 failed"
     exit 1
 fi
-# The first start creates the prefix (about 10 s); do it before any test
-# starts its clock. Then keep that wineserver running until we are done.
-wine cmd.exe /c exit 0 >/dev/null 2>&1 || true
+# Start the persistent wineserver first: a wine program started with no
+# server running starts one that exits with its last program (-p0), and
+# "wineserver -p" then fails, as a server is already running; every later
+# program would pay for a new server and wineboot (seconds each). Then the
+# first start creates the prefix (about 10 s), before any test's clock runs.
+wineserver -k 2>/dev/null
 wineserver -p
+wine cmd.exe /c exit 0 >/dev/null 2>&1 || true
 "$@"
 rc=$?
 wineserver -k 2>/dev/null
