@@ -520,6 +520,15 @@ int wait_closed(int fd, int ms)
     return closed;
 }
 
+char *port_text(int port)
+{
+    static char text[4][16];
+    static int next;
+    char *t = text[next++ % 4];
+    snprintf(t, 16, "%d", port);
+    return t;
+}
+
 int unused_port(void)
 {
     struct sockaddr_in a;

@@ -111,6 +111,8 @@ size_t recv_all(int fd, char *buf, size_t cap, int timeout_ms, int *closed);
 int wait_closed(int fd, int timeout_ms);
 /* A port where nothing listens (bound then released). */
 int unused_port(void);
+/* A port number as text, for argv; four calls may be in use at once. */
+char *port_text(int port);
 /* Closes with SO_LINGER 0, so the peer gets a reset instead of a FIN. */
 void close_with_reset(int fd);
 

@@ -31,15 +31,6 @@ int run_program(struct proc *p, const char *lesson, const char *program,
     return proc_wait_exit(p, timeout_ms(15000));
 }
 
-static char *port_text(int port)
-{
-    static char text[4][16];
-    static int next;
-    char *t = text[next++ % 4];
-    snprintf(t, 16, "%d", port);
-    return t;
-}
-
 /* A missing binary is a failure, never a silent skip. */
 static int lesson_built(const char *lesson)
 {

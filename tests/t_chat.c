@@ -12,13 +12,6 @@
 int run_program(struct proc *p, const char *lesson, const char *program,
                 const char *input, char *const argv[]);
 
-static char *port_arg(int port)
-{
-    static char text[16];
-    snprintf(text, sizeof text, "%d", port);
-    return text;
-}
-
 /* Starts the chat server and its client, and waits until they are talking. */
 static int start_pair(struct proc *server, struct proc *client)
 {
@@ -26,7 +19,7 @@ static int start_pair(struct proc *server, struct proc *client)
     int port = server_start(server, "04-chat", NULL);
     if (!port)
         return 0;
-    argv[1] = port_arg(port);
+    argv[1] = port_text(port);
     if (proc_startv(client, bin_path("04-chat", "client"), argv) != 0)
         return 0;
     return expect(proc_wait_for(client, "server: Welcome to my chat room!", timeout_ms(10000)),
@@ -177,7 +170,7 @@ static void chat_works_with_nc_as_the_client(void)
     int port = server_start(&server, "04-chat", NULL);
     if (!port)
         return;
-    argv[2] = port_arg(port);
+    argv[2] = port_text(port);
     if (proc_start_native(&nc, "nc", argv) != 0)
         return;
     expect(proc_wait_for(&nc, "Welcome to my chat room!", timeout_ms(5000)), "nc to show the greeting");
@@ -199,7 +192,7 @@ static void chat_works_with_telnet_as_the_client(void)
     int port = server_start(&server, "04-chat", NULL);
     if (!port)
         return;
-    argv[1] = port_arg(port);
+    argv[1] = port_text(port);
     if (proc_start_native(&telnet, "telnet", argv) != 0)
         return;
     expect(proc_wait_for(&telnet, "Welcome to my chat room!", timeout_ms(5000)),
@@ -221,7 +214,7 @@ static void chat_client_works_with_nc_as_the_server(void)
     struct proc nc, client;
     char *nc_argv[] = {"-l", "127.0.0.1", NULL, NULL}, *argv[] = {"127.0.0.1", NULL, NULL};
     int port = unused_port(), tries, connected = 0;
-    nc_argv[2] = argv[1] = port_arg(port);
+    nc_argv[2] = argv[1] = port_text(port);
     if (proc_start_native(&nc, "nc", nc_argv) != 0)
         return;
     /* nc needs a moment to listen: a refused client exits 1; try again. */

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,15 +29,6 @@ struct member {
     int fd;
     char got[GOT_CAP];          /* received, not yet consumed by hear() */
 };
-
-static char *port_text(int port)
-{
-    static char text[4][16];
-    static int next;
-    char *t = text[next++ % 4];
-    snprintf(t, 16, "%d", port);
-    return t;
-}
 
 /* Reads the server's log so far: a server whose stdout pipe fills would
  * block in printf(), and tests with many events must not cause that. */
@@ -532,27 +522,9 @@ static void chatroom_never_puts_a_descriptor_past_fd_setsize_in_select(void)
 /* nc is a Linux program: started directly, never through wine. */
 static int start_nc(struct proc *p, int port)
 {
-    int in[2], out[2];
-    memset(p, 0, sizeof *p);
-    if (pipe(in) != 0 || pipe(out) != 0)
-        return 0;
-    p->pid = fork();
-    if (p->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        dup2(out[1], 2);
-        close(in[1]);
-        close(out[0]);
-        execlp("nc", "nc", "-N", "127.0.0.1", port_text(port), (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    p->in = in[1];
-    p->out = out[0];
-    fcntl(p->out, F_SETFL, O_NONBLOCK);
-    return p->pid > 0;
+    char *argv[] = {"-N", "127.0.0.1", NULL, NULL};
+    argv[2] = port_text(port);
+    return proc_start_native(p, "nc", argv) == 0;
 }
 
 static void chatroom_nc_is_a_member_like_any_other(void)
