@@ -295,6 +295,20 @@ static inline const char *net_port_arg(const char *text, long lowest, const char
     return text;
 }
 
+/* The clients' command line, "client [HOST [PORT]]": what is given replaces
+ * the default already in *host and *port; -h prints the usage and exits 0,
+ * anything else exits 2 with it. */
+static inline void net_client_args(int argc, char **argv, const char *usage,
+                                   const char **host, const char **port)
+{
+    const char *options[] = {NULL}, *args[2];
+    int nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
+    if (nargs >= 1)
+        *host = args[0];
+    if (nargs >= 2)
+        *port = net_port_arg(args[1], 1, usage);
+}
+
 /* ---- socket options ----------------------------------------------------- */
 
 /* Let a restarted server bind its port at once, even while connections from

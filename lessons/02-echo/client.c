@@ -92,17 +92,12 @@ static int is_empty_line(const char *line)
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {NULL}, *args[2];
     const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
     char line[MAX_LINE];
-    int nargs, len, at_line_start = 1;
+    int len, at_line_start = 1;
     net_socket s;
 
-    nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
-    if (nargs >= 1)
-        host = args[0];
-    if (nargs >= 2)
-        port = net_port_arg(args[1], 1, usage);
+    net_client_args(argc, argv, usage, &host, &port);
     if (net_init() != 0)
         return 1;
 

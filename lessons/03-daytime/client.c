@@ -58,17 +58,12 @@ static net_socket connect_to(const char *host, const char *port)
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {NULL}, *args[2];
     const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
     char buf[CHUNK];
-    int nargs, n;
+    int n;
     net_socket s;
 
-    nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
-    if (nargs >= 1)
-        host = args[0];
-    if (nargs >= 2)
-        port = net_port_arg(args[1], 1, usage);
+    net_client_args(argc, argv, usage, &host, &port);
     if (net_init() != 0)
         return 1;
 

@@ -29,17 +29,12 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {NULL}, *args[2];
     const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
     struct line_buffer typed;
     struct chat chat;
-    int nargs, end;
+    int end;
 
-    nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
-    if (nargs >= 1)
-        host = args[0];
-    if (nargs >= 2)
-        port = net_port_arg(args[1], 1, usage);
+    net_client_args(argc, argv, usage, &host, &port);
     if (net_init() != 0)
         return 1;
 

@@ -6,13 +6,11 @@
  * line is. The reader checks everything it can, so that a mistake in a
  * script is reported as "line N: what is wrong", not as a strange reply.
  *
- * This file is the reader's frame: it cuts the text into lines and words,
- * hands each line on by its first word (keys.c: key, memory, none,
- * greeting; patterns.c: match and the replies under it), keeps the first
- * error, and holds the helpers they share (parse.h) and eliza_script_*.
+ * This file cuts the text into lines and words, hands each line on by its
+ * first word (keys.c: key, memory, none, greeting; patterns.c: match and
+ * its replies), keeps the first error, and holds the shared helpers.
  */
-/* MSVC calls fopen() and strerror() unsafe; used as here they are fine.
- * (#ifndef: Makefile.win may define it on the command line too.) */
+/* MSVC calls fopen() and strerror() unsafe; used as here, they are fine. */
 #ifndef _CRT_SECURE_NO_WARNINGS
 #define _CRT_SECURE_NO_WARNINGS
 #endif

@@ -70,17 +70,12 @@ static int pass_keyboard_on(net_socket kb, net_socket s)
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {NULL}, *args[2];
     const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
     struct line_buffer from_server;
     net_socket s, kb;
-    int nargs, typing = 1;
+    int typing = 1;
 
-    nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
-    if (nargs >= 1)
-        host = args[0];
-    if (nargs >= 2)
-        port = net_port_arg(args[1], 1, usage);
+    net_client_args(argc, argv, usage, &host, &port);
     if (net_init() != 0)
         return 1;
     s = tcp_connect_to(PROG, host, port);   /* every address in turn, as in lesson 01 */
