@@ -12,7 +12,8 @@
 int run_program(struct proc *p, const char *lesson, const char *program,
                 const char *input, char *const argv[]);
 
-/* Starts the chat server and its client, and waits until they are talking. */
+/* Starts the chat server and its client, and waits until they are talking.
+ * Returns the port, or 0. */
 static int start_pair(struct proc *server, struct proc *client)
 {
     char *argv[] = {"127.0.0.1", NULL, NULL};
@@ -25,7 +26,7 @@ static int start_pair(struct proc *server, struct proc *client)
     return expect(proc_wait_for(client, "server: Welcome to my chat room!", timeout_ms(10000)),
                   "the client to print the greeting, got: %s", client->buf) &&
            expect(proc_wait_for(server, "connected: type to chat", timeout_ms(5000)),
-                  "the server to say who connected, got: %s", server->buf);
+                  "the server to say who connected, got: %s", server->buf) ? port : 0;
 }
 
 static void chat_lines_cross_in_both_directions_in_any_order(void)
@@ -148,19 +149,35 @@ static void chat_server_hanging_up_ends_the_client_with_exit_0(void)
     server_stop(&server);
 }
 
-static void chat_server_stops_at_its_own_end_of_input(void)
+/* End of input at the server hangs up (a last line without a newline is
+ * still sent); the server goes on, and the next client can still talk to it. */
+static void chat_server_keeps_serving_after_its_own_end_of_input(void)
 {
     struct proc server, client;
-    int rc;
-    if (!start_pair(&server, &client))
+    struct conn next;
+    char line[256];
+    int port = start_pair(&server, &client);
+    if (!port)
         return;
-    proc_write(&server, "last words\n");
+    proc_write(&server, "last words");
     proc_close_stdin(&server);
     expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0");
     expect_has("client output", client.buf, "server: last words\n");
-    rc = proc_wait_exit(&server, timeout_ms(5000));
-    expect(rc == 0, "the server to exit 0 once its own input ended, got %d", rc);
-    expect_has("server output", server.buf, "the server stops");
+    expect(proc_wait_for(&server, "you can no longer type", timeout_ms(5000)),
+           "the server to say its input ended, got %s", server.buf);
+    if (!expect(proc_wait_for(&server, "waiting for a client", timeout_ms(5000)) &&
+                conn_open(&next, "127.0.0.1", port) == 0, "a second client to connect")) {
+        server_stop(&server);
+        return;
+    }
+    expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
+           strstr(line, "Welcome") != NULL, "the next client to be greeted, got \"%s\"", line);
+    send_text(next.fd, "anyone there?\n");
+    expect(proc_wait_for(&server, "client: anyone there?\n", timeout_ms(5000)),
+           "the server to print the next client's line");
+    conn_close(&next);
+    expect(proc_wait_for(&server, "left the chat", timeout_ms(5000)), "the server to see it leave");
+    server_stop(&server);
 }
 
 static void chat_works_with_nc_as_the_client(void)
@@ -246,7 +263,7 @@ const struct test chat_tests[] = {
     {"chat_server_takes_the_next_client_after_one_leaves", chat_server_takes_the_next_client_after_one_leaves},
     {"chat_second_client_is_told_the_server_is_busy", chat_second_client_is_told_the_server_is_busy},
     {"chat_server_hanging_up_ends_the_client_with_exit_0", chat_server_hanging_up_ends_the_client_with_exit_0},
-    {"chat_server_stops_at_its_own_end_of_input", chat_server_stops_at_its_own_end_of_input},
+    {"chat_server_keeps_serving_after_its_own_end_of_input", chat_server_keeps_serving_after_its_own_end_of_input},
     {"chat_works_with_nc_as_the_client", chat_works_with_nc_as_the_client},
     {"chat_works_with_telnet_as_the_client", chat_works_with_telnet_as_the_client},
     {"chat_client_works_with_nc_as_the_server", chat_client_works_with_nc_as_the_server},

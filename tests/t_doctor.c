@@ -88,6 +88,15 @@ static void doctor_talks_to_lesson_04s_client_with_piped_stdin(void)
     rc = run_program(&client, "05-doctor", "client", input, argv);
     expect(rc == 0, "the client to exit 0 at the end of its input, got %d", rc);
     expect_has("client output", client.buf, want);
+    /* The way a patient leaves, an empty line, as the last piped line: every
+     * reply still arrives (the client waits for them), then the sign-off. */
+    strcat(input, "\n");
+    strcat(want, "server: GOODBYE. THANK YOU FOR TALKING TO ME.\nyou left the chat\n");
+    rc = run_program(&client, "05-doctor", "client", input, argv);
+    expect(rc == 0, "the client to exit 0 after its empty line, got %d", rc);
+    expect_has("client output", client.buf, want);
+    expect(proc_wait_for(&server, "said goodbye", timeout_ms(5000)),
+           "the server to log that the patient said goodbye");
     server_stop(&server);
 }
 

@@ -30,15 +30,15 @@
 
 enum chat_end {
     CHAT_GOING_ON,          /* (not an end: the conversation continues) */
-    CHAT_YOU_LEFT,          /* an empty line typed here */
+    CHAT_YOU_LEFT,          /* an empty line typed here (sent too: it means goodbye) */
     CHAT_INPUT_ENDED,       /* end of input here (Ctrl+D, Ctrl+Z, a pipe's end) */
-    CHAT_PEER_LEFT,         /* the other side closed the connection */
+    CHAT_PEER_LEFT,         /* the other side sent an empty line, or closed */
     CHAT_FAILED             /* the connection broke (reset, ...) */
 };
 
 struct chat {
     net_socket peer;                /* the connection */
-    net_socket keyboard;            /* from net_keyboard_open() */
+    net_socket keyboard;            /* from net_keyboard_open(); NET_INVALID once it ended */
     net_socket listener;            /* server only: turn newcomers away; else NET_INVALID */
     const char *peer_name;          /* how we label the peer's lines: "server", "client" */
     struct line_buffer from_peer;
@@ -62,7 +62,8 @@ static inline void chat_print(const struct chat *c, char *line, int len, int cut
 }
 
 /* Reads what the peer sent and prints every complete line. Returns 0, or
- * how the conversation ended: the peer closed, or the connection broke. */
+ * how the conversation ended: the peer said goodbye (an empty line) or
+ * closed, or the connection broke. */
 static inline int chat_from_peer(struct chat *c)
 {
     char line[LINE_LIMIT + 1];
@@ -75,31 +76,34 @@ static inline int chat_from_peer(struct chat *c)
         return n == 0 ? CHAT_PEER_LEFT : CHAT_FAILED;
     }
     line_added(&c->from_peer, n);
-    while ((len = line_next(&c->from_peer, line, &cut)) >= 0)
+    while ((len = line_next(&c->from_peer, line, &cut)) >= 0) {
+        if (len == 0)
+            return CHAT_PEER_LEFT;
         chat_print(c, line, len, cut);
+    }
     return 0;
 }
 
-/* Reads what was typed and sends every complete line, ending it with LF.
- * Returns 0, or why this side stops: an empty line, end of input, or a
- * connection that broke. */
+/* Reads what was typed and sends every complete line, ending it with LF
+ * (the empty line too: it tells the peer we are going). Returns 0, or why
+ * this side stops: an empty line, end of input, or a broken connection. */
 static inline int chat_from_keyboard(struct chat *c)
 {
     char line[LINE_LIMIT + 2];
-    int room, n, len, cut;
+    int room, n, len, cut, at_end;
     char *space = line_space(c->from_keyboard, &room);
     n = net_keyboard_read(c->keyboard, space, room);
-    if (n <= 0)
-        return CHAT_INPUT_ENDED;
-    line_added(c->from_keyboard, n);
-    while ((len = line_next(c->from_keyboard, line, &cut)) >= 0) {
-        if (len == 0)
-            return CHAT_YOU_LEFT;
-        line[len++] = '\n';
+    if ((at_end = n <= 0) == 0)
+        line_added(c->from_keyboard, n);
+    while ((len = line_next(c->from_keyboard, line, &cut)) >= 0 ||
+           (at_end && (len = line_rest(c->from_keyboard, line)) > 0)) {
+        line[len++] = '\n';            /* a last line without one counts too */
         if (tcp_send_all(c->peer, line, (size_t)len) != 0)
             return CHAT_FAILED;
+        if (len == 1)
+            return CHAT_YOU_LEFT;
     }
-    return 0;
+    return at_end ? CHAT_INPUT_ENDED : 0;
 }
 
 /* Server only: someone else connected while we chat. Tell them, politely. */
@@ -123,16 +127,19 @@ static inline void chat_watch(net_socket s, fd_set *set, net_socket *top)
         *top = s;
 }
 
-/* The conversation; returns how it ended (an enum chat_end). At end of input
+/* The conversation; returns how it ended (an enum chat_end). When we leave
  * we don't hang up at once: shutdown() says "I will send no more", and we
- * keep printing until the peer closes too, so no answer in flight is lost. */
+ * keep printing until the peer closes too (a few seconds at most), so no
+ * answer in flight is lost. */
 static inline int chat_run(struct chat *c)
 {
-    int end, typing = 1;
+    int end, leaving = 0;           /* once we leave: why (an enum chat_end) */
     line_init(&c->from_peer);
     for (;;) {
         fd_set readable;
         net_socket top = c->peer;
+        struct timeval patience = {5, 0};
+        int ready, typing = !leaving && c->keyboard != NET_INVALID;
         FD_ZERO(&readable);
         chat_watch(c->peer, &readable, &top);
         if (typing)
@@ -140,19 +147,22 @@ static inline int chat_run(struct chat *c)
         if (c->listener != NET_INVALID)
             chat_watch(c->listener, &readable, &top);
         /* Sleeps until at least one of them has something for us. */
-        if (select((int)(top + 1), &readable, NULL, NULL, NULL) < 0) {
-            if (net_error() == NET_EINTR)
-                continue;
+        ready = select((int)(top + 1), &readable, NULL, NULL, leaving ? &patience : NULL);
+        if (ready < 0 && net_error() == NET_EINTR)
+            continue;
+        if (ready < 0) {
             printf("select() failed: %s\n", net_strerror(net_error()));
             return CHAT_FAILED;
         }
+        if (ready == 0)
+            return leaving;             /* the peer never closed: we go anyway */
         if (FD_ISSET(c->peer, &readable) && (end = chat_from_peer(c)) != 0)
-            return typing ? end : CHAT_INPUT_ENDED;
+            return leaving ? leaving : end;
         if (typing && FD_ISSET(c->keyboard, &readable) && (end = chat_from_keyboard(c)) != 0) {
-            if (end != CHAT_INPUT_ENDED)
+            if (end == CHAT_FAILED)
                 return end;
             shutdown(c->peer, NET_SHUT_WR);     /* the peer reads end of input */
-            typing = 0;
+            leaving = end;
         }
         if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
             chat_turn_away(c->listener);

@@ -5,7 +5,9 @@
  * the person at the client chat freely: every line typed on either side
  * appears on the other at once, in any order (chat.h shows how: select()).
  * An empty line hangs up; the server then waits for the next client. End of
- * input (Ctrl+D; Ctrl+Z Enter on Windows) ends the chat and the server.
+ * input (Ctrl+D; Ctrl+Z Enter on Windows) hangs up too, and from then on
+ * clients can still talk to the server, which can no longer answer; Ctrl+C
+ * stops it. Nothing a client does makes it exit.
  *
  * Build:  cc server.c -o server                    (Linux, macOS)
  *         gcc server.c -o server.exe -lws2_32      (MinGW)
@@ -27,7 +29,7 @@ static const char usage[] =
     "usage: server [-b ADDRESS] [PORT]\n"
     "  One-on-one chat with one client at a time. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
-    "  Type lines to send them; an empty line hangs up; end of input stops the server.\n"
+    "  Type lines to send them; an empty line hangs up; Ctrl+C stops the server.\n"
     "  -b ADDRESS  listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
     "  -h, --help  show this help\n";
 
@@ -35,7 +37,7 @@ static const char greeting[] =
     "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
 
 /* Nobody to talk to yet: lines typed now go nowhere, and we say so. Returns
- * -1 at end of input (the person at the server has gone), else 0. */
+ * -1 at end of input (nobody will type here again), else 0. */
 static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *typed)
 {
     char line[LINE_LIMIT + 1];
@@ -50,29 +52,40 @@ static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *ty
     return 0;
 }
 
-/* Waits for a client while watching the keyboard. Returns the client's
- * socket, or NET_INVALID at end of input. */
-static net_socket wait_for_client(net_socket listener, net_socket keyboard,
-                                  struct line_buffer *typed, char *who, size_t who_size)
+/* The keyboard ended: stop watching it (at end of input it is always
+ * "readable", and select() would never sleep again). */
+static void keyboard_gone(struct chat *chat)
+{
+    net_close(chat->keyboard);
+    chat->keyboard = NET_INVALID;
+    printf("end of input: you can no longer type; clients can still talk to you "
+           "(Ctrl+C stops the server)\n");
+}
+
+/* Waits for a client while watching the keyboard. Returns the client's socket. */
+static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, char *who,
+                                  size_t who_size)
 {
     for (;;) {
         struct sockaddr_storage peer;
         socklen_t len = sizeof peer;
-        net_socket client, top = listener > keyboard ? listener : keyboard;
+        net_socket client, top = chat->listener;
         fd_set readable;
         FD_ZERO(&readable);
-        FD_SET(listener, &readable);
-        FD_SET(keyboard, &readable);
+        chat_watch(chat->listener, &readable, &top);
+        if (chat->keyboard != NET_INVALID)
+            chat_watch(chat->keyboard, &readable, &top);
         if (select((int)(top + 1), &readable, NULL, NULL, NULL) < 0) {
             if (net_error() != NET_EINTR)
                 net_fail(PROG, "select()", net_error());
             continue;
         }
-        if (FD_ISSET(keyboard, &readable) && read_keyboard_while_alone(keyboard, typed) != 0)
-            return NET_INVALID;
-        if (!FD_ISSET(listener, &readable))
+        if (chat->keyboard != NET_INVALID && FD_ISSET(chat->keyboard, &readable) &&
+            read_keyboard_while_alone(chat->keyboard, typed) != 0)
+            keyboard_gone(chat);
+        if (!FD_ISSET(chat->listener, &readable))
             continue;
-        client = accept(listener, (struct sockaddr *)&peer, &len);
+        client = accept(chat->listener, (struct sockaddr *)&peer, &len);
         if (client != NET_INVALID) {
             net_addr_text((struct sockaddr *)&peer, who, who_size);
             return client;
@@ -85,10 +98,8 @@ static void say_how_it_ended(int end, const char *who)
 {
     if (end == CHAT_PEER_LEFT)
         printf("%s left the chat; waiting for the next client\n", who);
-    else if (end == CHAT_YOU_LEFT)
+    else if (end == CHAT_YOU_LEFT || end == CHAT_INPUT_ENDED)
         printf("you hung up on %s; waiting for the next client\n", who);
-    else if (end == CHAT_INPUT_ENDED)
-        printf("end of input: you left the chat with %s; the server stops\n", who);
     else
         printf("the connection to %s broke (%s); waiting for the next client\n", who,
                net_strerror(net_error()));
@@ -100,7 +111,7 @@ int main(int argc, char **argv)
     struct line_buffer typed;
     struct chat chat;
     char who[NET_ADDR_TEXT];
-    int end = CHAT_GOING_ON;
+    int end;
 
     if (net_parse_args(argc, argv, usage, options, &address, &port, 1) == 1)
         net_port_arg(port, 0, usage);
@@ -115,18 +126,16 @@ int main(int argc, char **argv)
     chat.from_keyboard = &typed;
     line_init(&typed);
 
-    while (end != CHAT_INPUT_ENDED) {
+    for (;;) {                          /* Ctrl+C ends it */
         printf("waiting for a client...\n");
-        chat.peer = wait_for_client(chat.listener, chat.keyboard, &typed, who, sizeof who);
-        if (chat.peer == NET_INVALID)
-            break;                      /* end of input while nobody was there */
-        printf("%s connected: type to chat, an empty line hangs up\n", who);
+        chat.peer = wait_for_client(&chat, &typed, who, sizeof who);
+        printf("%s connected: %s\n", who, chat.keyboard != NET_INVALID
+               ? "type to chat, an empty line hangs up" : "listening only (input ended)");
         tcp_send_all(chat.peer, greeting, sizeof greeting - 1);
         end = chat_run(&chat);
         say_how_it_ended(end, who);
         net_close(chat.peer);
+        if (end == CHAT_INPUT_ENDED)
+            keyboard_gone(&chat);
     }
-    net_close(chat.listener);
-    net_cleanup();
-    return 0;
 }
