@@ -582,6 +582,30 @@ static void chatroom_client_joins_talks_and_quits_with_piped_input(void)
     server_stop(&server);
 }
 
+/* The room sends /who as one line however long it is; the client shows it
+ * whole (a client that cut at its line limit would lose names silently). */
+static void chatroom_client_shows_a_line_longer_than_1_kib_whole(void)
+{
+    static struct member m[60];
+    struct proc server, client;
+    char *argv[] = {"127.0.0.1", NULL, NULL}, name[32];
+    int i, rc, port = start(&server, NULL);
+    if (!port)
+        return;
+    for (i = 0; i < 60; i++) {          /* 60 names of 18 bytes: /who is 1.1 KiB */
+        snprintf(name, sizeof name, "student_number_%03d", i);
+        if (!join(&m[i], port, name))
+            return;
+    }
+    argv[1] = port_text(port);
+    rc = run_program(&client, LESSON, "client", "zed\n/who\n", argv);
+    expect(rc == 0, "the client to exit 0 at end of input, got %d", rc);
+    expect_has("client output", client.buf,
+               "* 61 here: student_number_000 student_number_001 student_number_002");
+    expect_has("client output", client.buf, "student_number_058 student_number_059 zed\n");
+    server_stop(&server);
+}
+
 static void chatroom_client_says_so_and_exits_0_when_the_server_closes(void)
 {
     struct proc server, client;
@@ -674,6 +698,8 @@ const struct test chatroom_tests[] = {
      chatroom_client_joins_talks_and_quits_with_piped_input},
     {"chatroom_client_says_so_and_exits_0_when_the_server_closes",
      chatroom_client_says_so_and_exits_0_when_the_server_closes},
+    {"chatroom_client_shows_a_line_longer_than_1_kib_whole",
+     chatroom_client_shows_a_line_longer_than_1_kib_whole},
     {"chatroom_ctrl_c_and_sigterm_tell_members_the_server_is_closing",
      chatroom_ctrl_c_and_sigterm_tell_members_the_server_is_closing},
     {"chatroom_programs_print_usage_and_reject_bad_arguments",

@@ -12,11 +12,10 @@
  *     and a line from the server, so neither has to wait for the other;
  *   - Windows' select() takes only sockets, so the keyboard comes through
  *     net_keyboard_open(), a socket fed by a small thread (see common/net.h);
- *   - what the server sends is cut into lines with the same line_buffer the
- *     server uses: one recv() may bring half a line, or ten.
+ *   - one recv() may bring half a line, or ten: the client shows them as
+ *     they come; the server is the one that must cut the stream into lines.
  */
 #include "../../common/tcp.h"
-#include "../../common/line.h"
 
 #define PROG "chat room client"
 #define DEFAULT_HOST "localhost"
@@ -34,24 +33,29 @@ static const char usage[] =
     "  HOST defaults to " DEFAULT_HOST ", PORT to " DEFAULT_PORT ".\n"
     "  -h, --help  show this help\n";
 
-/* Prints every whole line the server sent. Returns 0 once it has closed. */
-static int show_server_lines(net_socket s, struct line_buffer *lb)
+/* Prints what the server sent as it comes. The room sends only whole lines,
+ * of any length (/who in a room of 500 is one long line), so unlike the
+ * server we need no line buffer: whatever part of a line has arrived can
+ * be shown. CRs go (stdout adds its own on Windows); other control
+ * characters show as '?'. Returns 0 once the server has closed. */
+static int show_server_text(net_socket s, int *at_line_start)
 {
-    char line[LINE_LIMIT + 1];
-    int room, cut, n;
-    char *space = line_space(lb, &room);
-    n = recv(s, space, room, 0);
-    line_added(lb, n);
-    while (line_next(lb, line, &cut) >= 0)
-        printf("%s\n", line);           /* "\n": stdout makes it CR LF on Windows */
+    char buf[KEYBOARD_CHUNK], shown[KEYBOARD_CHUNK];
+    int i, len = 0, n = recv(s, buf, (int)sizeof buf, 0);
+    for (i = 0; i < n; i++) {
+        if (buf[i] == '\r')
+            continue;
+        shown[len++] = (unsigned char)buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t'
+                           ? '?' : buf[i];
+        *at_line_start = buf[i] == '\n';
+    }
+    fwrite(shown, 1, (size_t)len, stdout);
     if (n > 0)
         return 1;
-    if (line_rest(lb, line) >= 0)
-        printf("%s\n", line);
-    if (n < 0)
-        printf("%s: the connection broke: %s\n", PROG, net_strerror(net_error()));
-    else
-        printf("%s: the server closed the connection\n", PROG);
+    if (!*at_line_start)
+        printf("\n");                  /* a last line without a newline */
+    if (n < 0)                          /* a reset: dropped, or the network failed */
+        net_fail(PROG, "recv() from the server", net_error());
     return 0;
 }
 
@@ -71,9 +75,8 @@ static int pass_keyboard_on(net_socket kb, net_socket s)
 int main(int argc, char **argv)
 {
     const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
-    struct line_buffer from_server;
     net_socket s, kb;
-    int typing = 1;
+    int typing = 1, at_line_start = 1;
 
     net_client_args(argc, argv, usage, &host, &port);
     if (net_init() != 0)
@@ -82,7 +85,6 @@ int main(int argc, char **argv)
     kb = net_keyboard_open();
     if (kb == NET_INVALID)
         net_fail(PROG, "opening the keyboard", net_error());
-    line_init(&from_server);
 
     for (;;) {
         fd_set readable;
@@ -99,13 +101,14 @@ int main(int argc, char **argv)
             net_fail(PROG, "select()", net_error());
         if (ready == 0)
             break;                      /* we left; the server never closed */
-        if (ready > 0 && FD_ISSET(s, &readable) && !show_server_lines(s, &from_server))
+        if (ready > 0 && FD_ISSET(s, &readable) && !show_server_text(s, &at_line_start))
             break;
         if (ready > 0 && typing && FD_ISSET(kb, &readable) && !pass_keyboard_on(kb, s)) {
             typing = 0;                 /* end of input: "I will send no more" */
             shutdown(s, NET_SHUT_WR);
         }
     }
+    printf("%s: %s\n", PROG, typing ? "the server closed the connection" : "you left the room");
     net_close(s);
     net_cleanup();
     return 0;
