@@ -182,6 +182,30 @@ static void echo_client_prints_each_piped_line_and_exits_0(void)
     server_stop(&server);
 }
 
+/* Bytes, not C strings: a NUL byte in the input is echoed like any other
+ * (a client that used strlen() on what fgets() read would stop at it). */
+static void echo_client_sends_nul_bytes_like_any_other(void)
+{
+    static const char input[] = "a\0b\n\0abc\n";
+    struct proc server, client;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int rc, port = server_start(&server, "02-echo", NULL);
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    if (proc_startv(&client, bin_path("02-echo", "client"), argv) != 0)
+        return;
+    expect(write(client.in, input, sizeof input - 1) == (ssize_t)(sizeof input - 1),
+           "to write the input");
+    proc_close_stdin(&client);
+    rc = proc_wait_exit(&client, timeout_ms(15000));
+    expect(rc == 0, "exit status 0 at end of input, got %d", rc);
+    expect(client.len == sizeof input - 1 && memcmp(client.buf, input, client.len) == 0,
+           "the client to print the %d bytes it sent, NULs included; got %d bytes",
+           (int)sizeof input - 1, (int)client.len);
+    server_stop(&server);
+}
+
 static void echo_second_client_waits_until_the_first_leaves(void)
 {
     struct proc server;
@@ -410,6 +434,7 @@ const struct test basics_tests[] = {
     {"echo_returns_1mib_unchanged_over_ipv4", echo_returns_1mib_unchanged_over_ipv4},
     {"echo_returns_1mib_unchanged_over_ipv6", echo_returns_1mib_unchanged_over_ipv6},
     {"echo_client_prints_each_piped_line_and_exits_0", echo_client_prints_each_piped_line_and_exits_0},
+    {"echo_client_sends_nul_bytes_like_any_other", echo_client_sends_nul_bytes_like_any_other},
     {"echo_second_client_waits_until_the_first_leaves", echo_second_client_waits_until_the_first_leaves},
     {"daytime_sends_the_utc_time_in_one_crlf_line_and_closes",
      daytime_sends_the_utc_time_in_one_crlf_line_and_closes},

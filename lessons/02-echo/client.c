@@ -84,10 +84,23 @@ static int recv_exactly(net_socket s, char *buf, int len)
     return 0;
 }
 
-/* An empty line ends the session; "\r\n" counts as empty (Windows, telnet). */
-static int is_empty_line(const char *line)
+/* Like fgets(), but it returns the length: strlen() would stop at a NUL
+ * byte in the input, and echo sends every byte. 0 at end of input. */
+static int read_line(char *line, int cap)
 {
-    return strcmp(line, "\n") == 0 || strcmp(line, "\r\n") == 0;
+    int len = 0, ch;
+    while (len < cap && (ch = getchar()) != EOF) {
+        line[len++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    return len;
+}
+
+/* An empty line ends the session; "\r\n" counts as empty (Windows, telnet). */
+static int is_empty_line(const char *line, int len)
+{
+    return (len == 1 && line[0] == '\n') || (len == 2 && line[0] == '\r' && line[1] == '\n');
 }
 
 int main(int argc, char **argv)
@@ -102,10 +115,9 @@ int main(int argc, char **argv)
         return 1;
 
     s = connect_to(host, port);
-    while (fgets(line, MAX_LINE, stdin) != NULL) {
-        if (at_line_start && is_empty_line(line))
+    while ((len = read_line(line, MAX_LINE)) > 0) {
+        if (at_line_start && is_empty_line(line, len))
             break;
-        len = (int)strlen(line);
         at_line_start = line[len - 1] == '\n';
         if (send_all(s, line, len) != 0)
             net_fail(PROG, "send()", net_error());
