@@ -81,6 +81,11 @@ static void hello_server_reads_a_line_split_across_sends_and_strips_crlf(void)
     expect(proc_wait_for(&server, ": ?[2Jcleared?\n", timeout_ms(5000)),
            "the ESC byte replaced before printing");
     close(fd);
+    fd = tcp_connect("127.0.0.1", port);   /* a NUL byte neither hides the newline */
+    send_all(fd, "ab\0cd\n", 6);            /* nor cuts the line short */
+    expect(proc_wait_for(&server, ": ab?cd\n", timeout_ms(5000)),
+           "the line with its NUL shown as ?, at once (not after the 10 s patience)");
+    close(fd);
     server_stop(&server);
 }
 

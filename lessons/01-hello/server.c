@@ -17,6 +17,8 @@
  */
 #include "../../common/net.h"
 
+#include <time.h>
+
 #define PROG "hello server"
 #define DEFAULT_PORT "8801"
 enum {
@@ -87,44 +89,53 @@ static net_socket open_listener(const char *address, const char *port)
     return s;
 }
 
-/* Replaces control characters, so a client can't send escape sequences
- * that redraw the server's terminal. Bytes >= 0x80 (UTF-8) pass. */
-static void make_printable(char *text)
+/* Replaces control characters (and NUL bytes), so a client can't send
+ * escape sequences that redraw the server's terminal. Bytes >= 0x80 (UTF-8)
+ * pass. */
+static void make_printable(char *text, int len)
 {
-    for (; *text; text++)
-        if ((unsigned char)*text < 0x20 || *text == 0x7f)
-            *text = '?';
+    int i;
+    for (i = 0; i < len; i++)
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+            text[i] = '?';
 }
 
 /* Reads until the first newline: TCP is a byte stream, and one recv() may
- * bring half a line. Returns the line's length, or -1 if nothing came. */
+ * bring half a line. A client gets PATIENCE_SECONDS in all, however it
+ * spreads its bytes. Returns the line's length, or -1 if nothing came. */
 static int read_line(net_socket client, char *line, int cap)
 {
-    int len = 0, n;
-    while (len < cap - 1) {
+    time_t give_up = time(NULL) + PATIENCE_SECONDS;
+    int len = 0, n, left;
+    char *newline = NULL;
+    while (newline == NULL && len < cap - 1 && (left = (int)(give_up - time(NULL))) > 0) {
+        net_set_recv_timeout(client, left);
         n = recv(client, line + len, cap - 1 - len, 0);
         if (n <= 0)
             break;                      /* closed, reset or too slow */
+        newline = (char *)memchr(line + len, '\n', (size_t)n);
         len += n;
-        line[len] = '\0';
-        if (strchr(line, '\n') != NULL)
-            break;
     }
+    if (len == 0)
+        return -1;
+    if (newline != NULL)
+        len = (int)(newline - line);    /* the line, and nothing after it */
+    if (len > 0 && line[len - 1] == '\r')
+        len--;                          /* LF or CR LF */
     line[len] = '\0';
-    line[strcspn(line, "\r\n")] = '\0'; /* LF or CRLF, and nothing after */
-    return len > 0 ? (int)strlen(line) : -1;
+    return len;
 }
 
 static void serve_client(net_socket client, const struct sockaddr *peer)
 {
     char line[MAX_LINE], who[NET_ADDR_TEXT];
+    int len;
     net_addr_text(peer, who, sizeof who);
-    net_set_recv_timeout(client, PATIENCE_SECONDS);
-    if (read_line(client, line, MAX_LINE) < 0) {
+    if ((len = read_line(client, line, MAX_LINE)) < 0) {
         printf("%s sent nothing (closed, or silent for %d s)\n", who, PATIENCE_SECONDS);
         return;
     }
-    make_printable(line);
+    make_printable(line, len);
     printf("received from %s: %s\n", who, line);
 }
 

@@ -13,7 +13,7 @@
  *   - recv() returns whatever has arrived so far: 1 byte or 16 KiB;
  *   - send() may take less than you gave it: send_all() loops until all is sent;
  *   - one client at a time: a second client waits in the listen() queue until
- *     the first leaves (lesson 05 serves many at once with select()).
+ *     the first leaves (lessons 05 and 06 serve many at once with select()).
  */
 #include "../../common/net.h"
 

@@ -101,15 +101,17 @@ static int format_daytime(char *out, int cap)
 
 /* Closing a socket that still holds unread input sends a reset, and a reset
  * can destroy data the client has not read yet: our line. So we say "no more
- * from us" (FIN), read and ignore until the client closes (or a second
- * passes), and only then close. */
+ * from us" (FIN), read and ignore until the client closes (a second or
+ * two at most), and only then close. */
 static void close_gently(net_socket client)
 {
     char ignored[1024];
+    time_t start = time(NULL);          /* a trickle of bytes must not keep us here */
     int total = 0, n;
     shutdown(client, NET_SHUT_WR);
     net_set_recv_timeout(client, DRAIN_SECONDS);
-    while (total < 65536 && (n = recv(client, ignored, (int)sizeof ignored, 0)) > 0)
+    while (total < 65536 && time(NULL) - start < 2 * DRAIN_SECONDS &&
+           (n = recv(client, ignored, (int)sizeof ignored, 0)) > 0)
         total += n;
     net_close(client);
 }
