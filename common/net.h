@@ -42,6 +42,8 @@
 #  include <winsock2.h>
 #  include <ws2tcpip.h>
 #  include <windows.h>
+#  include <io.h>                       /* _setmode() */
+#  include <fcntl.h>                    /* _O_BINARY */
 #  ifdef _MSC_VER
 #    pragma comment(lib, "ws2_32.lib")  /* so "cl server.c" links as is */
 #  endif
@@ -119,6 +121,13 @@ static inline int net_init(void)
     /* The Windows C library has no line buffering (_IOLBF means full), so
      * make stdout unbuffered: each log line reaches a pipe or console at once. */
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* Pipes and files get the bytes as they are, as on POSIX: in text mode
+     * the C library would write "\n" as "\r\n", drop CRs read and stop at a
+     * Ctrl+Z byte. The console keeps text mode: Ctrl+Z Enter ends input. */
+    if (GetFileType(GetStdHandle(STD_INPUT_HANDLE)) != FILE_TYPE_CHAR)
+        _setmode(_fileno(stdin), _O_BINARY);
+    if (GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)) != FILE_TYPE_CHAR)
+        _setmode(_fileno(stdout), _O_BINARY);
 #else
     /* Writing to a socket whose peer has gone raises SIGPIPE, and its default
      * action kills the whole process. Ignored, send() returns EPIPE instead,
@@ -542,11 +551,12 @@ static DWORD WINAPI net_keyboard_pump(LPVOID arg)
 {
     SOCKET out = (SOCKET)arg;
     HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    int console = GetFileType(in) == FILE_TYPE_CHAR;
     char buf[4096];
     DWORD n, sent;
     while (ReadFile(in, buf, (DWORD)sizeof buf, &n, NULL) && n > 0) {
-        if (buf[0] == 0x1a)             /* Ctrl+Z at the start of a console line */
-            break;
+        if (console && buf[0] == 0x1a)  /* Ctrl+Z at the start of a console line */
+            break;                      /* (from a pipe, 0x1a is just a byte) */
         for (sent = 0; sent < n;) {
             int k = send(out, buf + sent, (int)(n - sent), 0);
             if (k <= 0)
