@@ -52,6 +52,7 @@ typedef SOCKET net_socket;
 #  define NET_EINTR       WSAEINTR
 #  define NET_EWOULDBLOCK WSAEWOULDBLOCK
 #  define NET_EADDRINUSE  WSAEADDRINUSE
+#  define NET_EADDRNOTAVAIL WSAEADDRNOTAVAIL
 #  define NET_ECONNREFUSED WSAECONNREFUSED
 #  define NET_ETIMEDOUT   WSAETIMEDOUT
 #  define NET_EHOSTUNREACH WSAEHOSTUNREACH
@@ -87,6 +88,7 @@ typedef int net_socket;
 #  define NET_EINTR       EINTR
 #  define NET_EWOULDBLOCK EWOULDBLOCK
 #  define NET_EADDRINUSE  EADDRINUSE
+#  define NET_EADDRNOTAVAIL EADDRNOTAVAIL
 #  define NET_ECONNREFUSED ECONNREFUSED
 #  define NET_ETIMEDOUT   ETIMEDOUT
 #  define NET_EHOSTUNREACH EHOSTUNREACH
@@ -188,6 +190,17 @@ static inline const char *net_strerror(int err)
 }
 
 /* What a student can do about the common errors; "" when we have no advice. */
+/* After a failed bind(): 1 if the port itself is the problem (taken, or not
+ * allowed), so trying the same port over IPv4 instead would only hide it. */
+static inline int net_port_refused(int err)
+{
+#ifdef _WIN32
+    return err == WSAEADDRINUSE || err == WSAEACCES;
+#else
+    return err == EADDRINUSE || err == EACCES;
+#endif
+}
+
 static inline const char *net_hint(int err)
 {
     if (err == NET_EADDRINUSE)
@@ -199,6 +212,8 @@ static inline const char *net_hint(int err)
     if (err == EACCES)
         return "ports below 1024 need administrator rights: pick a port above 1024";
 #endif
+    if (err == NET_EADDRNOTAVAIL)
+        return "that address is not one of this machine's: leave -b out, or give one it has";
     if (err == NET_ECONNREFUSED)
         return "is the server running, on that port?";
     if (err == NET_ETIMEDOUT || err == NET_EHOSTUNREACH || err == NET_ENETUNREACH)

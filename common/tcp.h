@@ -56,13 +56,15 @@ static inline net_socket tcp_listen(const char *prog, const char *address, const
     rc = getaddrinfo(address, port, &hints, &list);
     if (rc != 0)
         net_fail_lookup(prog, address, rc);
-    for (pass = 0; pass < 2 && s == NET_INVALID; pass++)      /* IPv6 first */
+    /* IPv6 first; IPv4 only if IPv6 is missing, not if the port is taken */
+    for (pass = 0; pass < 2 && s == NET_INVALID && !net_port_refused(err); pass++)
         for (ai = list; ai != NULL && s == NET_INVALID; ai = ai->ai_next)
             if ((ai->ai_family == AF_INET6) == (pass == 0))
                 s = tcp_listen_at(ai, address == NULL, &failed_call, &err);
     freeaddrinfo(list);
     if (s == NET_INVALID) {
-        snprintf(what, sizeof what, "%s on port %s", failed_call, port);
+        snprintf(what, sizeof what, "%s on %s%sport %s", failed_call, address ? address : "",
+                 address ? " " : "", port);
         net_fail(prog, what, err);
     }
     return s;

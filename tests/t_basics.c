@@ -381,6 +381,34 @@ static void server_on_a_busy_port_exits_1_naming_the_port(void)
     }
 }
 
+/* Another program holds the port on IPv6 only: the server must say so, not
+ * quietly listen on IPv4 alone while IPv6 clients reach the other program. */
+static void server_on_a_port_taken_over_ipv6_only_exits_1(void)
+{
+    struct sockaddr_in6 a;
+    socklen_t len = sizeof a;
+    struct proc second;
+    char *argv[] = {NULL, NULL};
+    int i, rc, on = 1, fd = socket(AF_INET6, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    if (!expect(fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0 &&
+                bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0 &&
+                getsockname(fd, (struct sockaddr *)&a, &len) == 0, "to hold a port on ::1"))
+        return;
+    argv[0] = port_text(ntohs(a.sin6_port));
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]))
+            continue;
+        rc = run_program(&second, lessons[i], "server", NULL, argv);
+        expect(rc == 1, "%s server on port %s (taken on ::1) to exit 1, got %d: %s", lessons[i],
+               argv[0], rc, second.buf);
+        expect_has("its message", second.buf, "bind()");
+    }
+    close(fd);
+}
+
 static void client_with_no_server_exits_1_saying_refused(void)
 {
     char *argv[] = {"127.0.0.1", NULL, NULL};
@@ -449,6 +477,7 @@ const struct test basics_tests[] = {
     {"every_program_prints_usage_for_help_and_exits_0", every_program_prints_usage_for_help_and_exits_0},
     {"bad_arguments_give_one_line_and_usage_and_exit_2", bad_arguments_give_one_line_and_usage_and_exit_2},
     {"server_on_a_busy_port_exits_1_naming_the_port", server_on_a_busy_port_exits_1_naming_the_port},
+    {"server_on_a_port_taken_over_ipv6_only_exits_1", server_on_a_port_taken_over_ipv6_only_exits_1},
     {"client_with_no_server_exits_1_saying_refused", client_with_no_server_exits_1_saying_refused},
     {"servers_survive_a_client_reset_mid_transfer", servers_survive_a_client_reset_mid_transfer},
     {0, 0},

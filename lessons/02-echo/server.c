@@ -67,13 +67,15 @@ static net_socket open_listener(const char *address, const char *port)
     rc = getaddrinfo(address, port, &hints, &list);
     if (rc != 0)
         net_fail_lookup(PROG, address, rc);
-    for (pass = 0; pass < 2 && s == NET_INVALID; pass++)      /* IPv6 first */
+    /* IPv6 first; IPv4 only if IPv6 is missing, not if the port is taken */
+    for (pass = 0; pass < 2 && s == NET_INVALID && !net_port_refused(err); pass++)
         for (ai = list; ai != NULL && s == NET_INVALID; ai = ai->ai_next)
             if ((ai->ai_family == AF_INET6) == (pass == 0))
                 s = listen_at(ai, address == NULL, &failed_call, &err);
     freeaddrinfo(list);
     if (s == NET_INVALID) {
-        snprintf(what, sizeof what, "%s on port %s", failed_call, port);
+        snprintf(what, sizeof what, "%s on %s%sport %s", failed_call, address ? address : "",
+                 address ? " " : "", port);
         net_fail(PROG, what, err);
     }
     return s;
