@@ -29,7 +29,7 @@
 #endif
 
 struct line_buffer {
-    char data[LINE_LIMIT];
+    char data[LINE_LIMIT + 2];  /* a line of LINE_LIMIT bytes fits with its CR LF */
     int len;                    /* bytes held, not yet handed out */
     int discarding;             /* inside an over-long line: drop up to its newline */
 };
@@ -43,7 +43,7 @@ static inline void line_init(struct line_buffer *lb)
 /* Where the next recv() should write, and how many bytes fit there. */
 static inline char *line_space(struct line_buffer *lb, int *room)
 {
-    *room = LINE_LIMIT - lb->len;
+    *room = (int)sizeof lb->data - lb->len;
     return lb->data + lb->len;
 }
 
@@ -60,12 +60,17 @@ static inline void line_drop(struct line_buffer *lb, int n)
     lb->len -= n;
 }
 
-/* Copies `len` bytes to out (which holds LINE_LIMIT + 1), without a final
- * CR, NUL-terminated; returns the length. */
-static inline int line_copy(const char *from, int len, char *out)
+/* Copies a line of `len` bytes to out (which holds LINE_LIMIT + 1), without
+ * a final CR, NUL-terminated, cut to LINE_LIMIT bytes (then *cut is set);
+ * returns the length copied. */
+static inline int line_copy(const char *from, int len, char *out, int *cut)
 {
     if (len > 0 && from[len - 1] == '\r')
         len--;                  /* telnet and Windows end lines with CR LF */
+    if (len > LINE_LIMIT) {
+        len = LINE_LIMIT;
+        *cut = 1;
+    }
     memcpy(out, from, (size_t)len);
     out[len] = '\0';
     return len;
@@ -89,12 +94,12 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
         newline = (char *)memchr(lb->data, '\n', (size_t)lb->len);
     }
     if (newline != NULL) {
-        len = line_copy(lb->data, (int)(newline - lb->data), out);
+        len = line_copy(lb->data, (int)(newline - lb->data), out, cut);
         line_drop(lb, (int)(newline - lb->data) + 1);
         return len;
     }
-    if (lb->len == LINE_LIMIT) {    /* full, and still no newline: cut here */
-        len = line_copy(lb->data, LINE_LIMIT, out);
+    if (lb->len == (int)sizeof lb->data) {  /* full, and still no newline: cut here */
+        len = line_copy(lb->data, LINE_LIMIT, out, cut);
         lb->len = 0;
         lb->discarding = 1;
         *cut = 1;
@@ -107,10 +112,10 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
  * Returns its length, or -1 if nothing is left. */
 static inline int line_rest(struct line_buffer *lb, char *out)
 {
-    int len;
+    int len, cut = 0;
     if (lb->len <= 0 || lb->discarding)
         return -1;
-    len = line_copy(lb->data, lb->len, out);
+    len = line_copy(lb->data, lb->len, out, &cut);
     lb->len = 0;
     return len;
 }

@@ -237,6 +237,28 @@ static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
 
 /* ---- what must not stall or crash it ------------------------------------- */
 
+/* The limit is 1 KiB of text: a line of exactly 1024 bytes, ended by CR LF
+ * as telnet ends it, is relayed whole and draws no "too long" notice. */
+static void chatroom_relays_a_line_of_exactly_the_limit_whole(void)
+{
+    static struct member a, b;
+    struct proc server;
+    static char line[1024 + 3], want[1100];
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob"))
+        return;
+    memset(line, 'x', 1024);
+    memcpy(line + 1024, "\r\n", 3);
+    say(&a, line);
+    snprintf(want, sizeof want, "alice: %.1024s\r\n", line);
+    hear(&b, want);
+    say(&a, "/who\r\n");              /* then see that no notice came first */
+    recv_until(a.fd, a.got, GOT_CAP, "* 2 here", timeout_ms(5000));
+    expect(strstr(a.got, "* 2 here") != NULL && strstr(a.got, "too long") == NULL,
+           "the /who answer and no \"too long\" notice, got %s", a.got);
+    server_stop(&server);
+}
+
 static void chatroom_one_mib_line_without_newline_neither_crashes_nor_starves(void)
 {
     struct proc server;
@@ -681,6 +703,8 @@ const struct test chatroom_tests[] = {
      chatroom_refuses_bad_names_and_accepts_the_next_try},
     {"chatroom_strips_control_characters_but_keeps_tabs_and_utf8",
      chatroom_strips_control_characters_but_keeps_tabs_and_utf8},
+    {"chatroom_relays_a_line_of_exactly_the_limit_whole",
+     chatroom_relays_a_line_of_exactly_the_limit_whole},
     {"chatroom_one_mib_line_without_newline_neither_crashes_nor_starves",
      chatroom_one_mib_line_without_newline_neither_crashes_nor_starves},
     {"chatroom_drops_a_client_that_never_reads_and_others_get_every_line",

@@ -13,7 +13,7 @@
  *   - every message ends with CR LF (a /who may come in pieces);
  *   - names are 1-20 characters, printable, no spaces, unique ignoring case;
  *   - the "present" count equals the members with a name;
- *   - a line buffer never holds more than LINE_LIMIT bytes.
+ *   - a line buffer never holds more than LINE_LIMIT + 2 bytes (a line and CR LF).
  */
 #include "room.h"
 #include "line.h"
@@ -71,7 +71,7 @@ static void check_room(void)
     for (i = 0; i < SEATS; i++) {
         const unsigned char *p = (const unsigned char *)members[i].name;
         size_t chars = 0;
-        check(buffers[i].len >= 0 && buffers[i].len <= LINE_LIMIT);
+        check(buffers[i].len >= 0 && buffers[i].len <= LINE_LIMIT + 2);
         check(!pending_piece[i]);       /* each step ends every message it began */
         if (!members[i].named)
             continue;
