@@ -111,6 +111,32 @@ typedef int net_socket;
 /* ---- start-up and shut-down ------------------------------------------- */
 
 /* Call once at the start of main(). Returns 0, or -1 (with a message). */
+/* Standard input and output as a socket program wants them. Called by
+ * net_parse_args() and net_init(), so even a usage error is printed so. */
+static inline void net_stdio_setup(void)
+{
+    static int done;            /* setvbuf() only before the first output */
+    if (done++)
+        return;
+#ifdef _WIN32
+    /* Pipes and files get the bytes as they are, as on POSIX: in text mode
+     * the C library would write "\n" as "\r\n", drop CRs read and stop at a
+     * Ctrl+Z byte. The console keeps text mode: Ctrl+Z Enter ends input. */
+    if (GetFileType(GetStdHandle(STD_INPUT_HANDLE)) != FILE_TYPE_CHAR)
+        _setmode(_fileno(stdin), _O_BINARY);
+    if (GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)) != FILE_TYPE_CHAR)
+        _setmode(_fileno(stdout), _O_BINARY);
+    if (GetFileType(GetStdHandle(STD_ERROR_HANDLE)) != FILE_TYPE_CHAR)
+        _setmode(_fileno(stderr), _O_BINARY);
+    /* The Windows C library has no line buffering (_IOLBF means full), so
+     * make stdout unbuffered: each log line reaches a pipe or console at once. */
+    setvbuf(stdout, NULL, _IONBF, 0);
+#else
+    /* Logs are read by people and by scripts through pipes: one line at a time. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+#endif
+}
+
 static inline int net_init(void)
 {
 #ifdef _WIN32
@@ -120,24 +146,13 @@ static inline int net_init(void)
         fprintf(stderr, "WSAStartup() failed: error %d\n", rc);
         return -1;
     }
-    /* The Windows C library has no line buffering (_IOLBF means full), so
-     * make stdout unbuffered: each log line reaches a pipe or console at once. */
-    setvbuf(stdout, NULL, _IONBF, 0);
-    /* Pipes and files get the bytes as they are, as on POSIX: in text mode
-     * the C library would write "\n" as "\r\n", drop CRs read and stop at a
-     * Ctrl+Z byte. The console keeps text mode: Ctrl+Z Enter ends input. */
-    if (GetFileType(GetStdHandle(STD_INPUT_HANDLE)) != FILE_TYPE_CHAR)
-        _setmode(_fileno(stdin), _O_BINARY);
-    if (GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)) != FILE_TYPE_CHAR)
-        _setmode(_fileno(stdout), _O_BINARY);
 #else
     /* Writing to a socket whose peer has gone raises SIGPIPE, and its default
      * action kills the whole process. Ignored, send() returns EPIPE instead,
      * and a server can drop just that one client. */
     signal(SIGPIPE, SIG_IGN);
-    /* Logs are read by people and by scripts through pipes: one line at a time. */
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
 #endif
+    net_stdio_setup();
     return 0;
 }
 
@@ -282,6 +297,7 @@ static inline int net_parse_args(int argc, char **argv, const char *usage,
                                  const char *args[], int max_args)
 {
     int i, k, nargs = 0, only_args = 0;
+    net_stdio_setup();
     for (i = 1; i < argc; i++) {
         const char *word = argv[i];
         if (!only_args && (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0)) {

@@ -248,18 +248,6 @@ int proc_start(struct proc *p, const char *path, ...)
     return proc_startv(p, path, argv);
 }
 
-/* A Windows program's stdout is in text mode: every "\n" it prints arrives
- * as "\r\n". Undo that, so one expectation serves both platforms. */
-static void drop_text_mode_cr(struct proc *p)
-{
-    size_t i, j;
-    for (i = j = 0; i < p->len; i++)
-        if (!(p->buf[i] == '\r' && i + 1 < p->len && p->buf[i + 1] == '\n'))
-            p->buf[j++] = p->buf[i];
-    p->len = j;
-    p->buf[j] = '\0';
-}
-
 /* Moves whatever the process printed into p->buf; waits up to ms for the
  * first bytes. Returns 0 once its output is closed. */
 static int proc_read(struct proc *p, int ms)
@@ -286,8 +274,6 @@ static int proc_read(struct proc *p, int ms)
         memcpy(p->buf + p->len, tmp, (size_t)n);
         p->len += (size_t)n;
         p->buf[p->len] = '\0';
-        if (on_wine)
-            drop_text_mode_cr(p);
     }
     if (n == 0) {
         close(p->out);

@@ -192,6 +192,11 @@ static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
         {"bad\033[31mname\n", "only printable characters"},
         {"two words\n", "no spaces"},
         {"/who\n", "does not start with /"},
+        {"*server\n", "does not start with / or *"},   /* would pass for a notice */
+        {"\xc2\xa0nbsp\n", "only printable characters"},   /* a no-break space */
+        {"b\xe2\x80\x8b" "ob\n", "only printable characters"},  /* zero width: "bob"? */
+        {"\xe2\x80\xae" "evil\n", "only printable characters"},  /* right-to-left */
+        {"caf\xc3\n", "UTF-8"},                          /* a broken character */
     };
     struct proc server;
     static struct member a, b, c;
@@ -230,6 +235,8 @@ static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
     say(&a, "/msg bob \033[5msecret\n");
     hear(&b, "alice (private): [5msecret\r\n");
     expect(strchr(b.got, '\033') == NULL, "no ESC byte anywhere, got: %s", b.got);
+    send_all(a.fd, "before\0after\n", 13);  /* a NUL byte goes like the others, */
+    hear(&b, "alice: beforeafter\r\n");       /* and takes nothing after it along */
     close(a.fd);
     close(b.fd);
     server_stop(&server);

@@ -87,23 +87,53 @@ int room_find(const struct room *r, const char *name)
     return -1;
 }
 
+/* The character (code point) of the UTF-8 sequence at p, its length in
+ * *n; -1 if the bytes are not UTF-8 (or spell a character the long way). */
+static long utf8_next(const unsigned char *p, int *n)
+{
+    static const long least[] = {0, 0, 0x80, 0x800, 0x10000};
+    long c = p[0];
+    int i;
+    *n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (*n == 0)
+        return -1;
+    if (*n > 1)
+        c &= 0x3F >> (*n - 1);
+    for (i = 1; i < *n; i++) {
+        if ((p[i] & 0xC0) != 0x80)      /* (a NUL stops here too) */
+            return -1;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    return c < least[*n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? -1 : c;
+}
+
+/* Characters that show as nothing or as a space, or that turn text around:
+ * a name holding them could pass for someone else's. */
+static int invisible(long c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+           (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff;
+}
+
 const char *room_name_problem(const struct room *r, int seat, const char *name)
 {
     const unsigned char *p = (const unsigned char *)name;
     size_t chars = 0;
-    int holder;
-    for (; *p; p++) {
-        if (*p == ' ' || *p == '\t')
+    int holder, n;
+    long c;
+    for (; *p; p += n, chars++) {
+        if ((c = utf8_next(p, &n)) < 0)
+            return "a name is UTF-8 text";
+        if (c == ' ' || c == '\t')
             return "a name has no spaces";
-        if (*p < 0x20 || *p == 0x7f)
+        if (invisible(c))
             return "a name has only printable characters";
-        if ((*p & 0xC0) != 0x80)        /* count UTF-8 characters, not bytes */
-            chars++;
     }
     if (chars == 0 || chars > NAME_MAX_CHARS || strlen(name) > NAME_MAX_BYTES)
         return "a name is 1 to 20 characters long";
-    if (name[0] == '/')
-        return "a name does not start with /";
+    if (name[0] == '/' || name[0] == '*')   /* * starts the server's own lines */
+        return "a name does not start with / or *";
     holder = room_find(r, name);
     if (holder >= 0 && holder != seat)
         return "that name is taken";
@@ -177,9 +207,13 @@ static void drop_telnet_commands(char *line)
     *to = '\0';
 }
 
-enum room_event room_hear(struct room *r, int seat, char *line, int cut)
+enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut)
 {
     struct member *m = &r->seats[seat];
+    int i;
+    for (i = 0; i < len; i++)           /* a NUL would end the C string early: */
+        if (line[i] == '\0')            /* make it a control character like any */
+            line[i] = 0x7f;             /* other, which names refuse and text loses */
     drop_telnet_commands(line);
     if (!m->named)
         return choose_name(r, seat, line);

@@ -47,9 +47,10 @@ struct room {
 void room_init(struct room *r, struct member *seats, int nseats, room_send_fn *send, void *server);
 /* A connection took `seat`: greet it and ask for a name. */
 void room_arrive(struct room *r, int seat);
-/* One line from `seat` (without its newline). cut: it was longer than the
- * limit and this is its start. The line may be changed in place. */
-enum room_event room_hear(struct room *r, int seat, char *line, int cut);
+/* One line of len bytes from `seat` (without its newline, NUL-terminated).
+ * cut: it was longer than the limit and this is its start. The line may be
+ * changed in place. */
+enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut);
 /* The connection in `seat` is gone: tell the others, free the seat. */
 void room_depart(struct room *r, int seat);
 /* The server is shutting down: tell every connection. */

@@ -47,7 +47,7 @@ static int hear_lines(struct server *sv, int seat, int at_end)
     enum room_event ev;
     while ((len = line_next(&c->in, line, &cut)) >= 0 ||
            (at_end && (len = line_rest(&c->in, line)) >= 0)) {
-        ev = room_hear(&sv->room, seat, line, cut);
+        ev = room_hear(&sv->room, seat, line, len, cut);
         if (ev == ROOM_JOINED)
             printf("%s joined from %s (%d here)\n", sv->members[seat].name, c->addr,
                    sv->room.present);

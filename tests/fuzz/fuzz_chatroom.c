@@ -108,9 +108,10 @@ static void receive(int seat, const uint8_t *data, size_t len)
         line_added(&buffers[seat], n);
         data += n;
         len -= (size_t)n;
-        while (line_next(&buffers[seat], line, &cut) >= 0) {
-            check(strlen(line) <= LINE_LIMIT);
-            if (room_hear(&room, seat, line, cut) == ROOM_QUIT) {
+        int len;
+        while ((len = line_next(&buffers[seat], line, &cut)) >= 0) {
+            check(strlen(line) <= LINE_LIMIT && len <= LINE_LIMIT);
+            if (room_hear(&room, seat, line, len, cut) == ROOM_QUIT) {
                 leave(seat);
                 return;
             }
