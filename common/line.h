@@ -108,6 +108,26 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
     return -1;
 }
 
+/* Telnet mixes commands into the text: byte 255 (IAC), a command, and for
+ * WILL/WONT/DO/DONT (251-254) an option. 255 never occurs in UTF-8 text, so
+ * a server that telnet users reach removes them from each line it reads. */
+static inline void line_drop_telnet_commands(char *line)
+{
+    unsigned char *from = (unsigned char *)line, *to = from;
+    while (*from) {
+        if (*from != 255) {
+            *to++ = *from++;
+            continue;
+        }
+        from++;                                     /* IAC */
+        if (*from >= 251 && *from <= 254 && from[1])
+            from++;                                 /* its option follows */
+        if (*from)
+            from++;                                 /* the command */
+    }
+    *to = '\0';
+}
+
 /* At end of input: whatever is left, a last line that had no newline.
  * Returns its length, or -1 if nothing is left. */
 static inline int line_rest(struct line_buffer *lb, char *out)

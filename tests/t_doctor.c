@@ -181,6 +181,10 @@ static void doctor_survives_hostile_patients(void)
     conn_read_line(&bad, line, sizeof line, timeout_ms(5000));
     expect(line[0] != '\0' && strncmp(line, "(no line", 8) != 0, "an answer to invalid UTF-8, got %s", line);
     expect(strchr(line, 0x1b) == NULL, "no ESC byte echoed back to the patient's terminal");
+    send_text(bad.fd, "I am sad\xff\xf4\r\n");  /* telnet's "interrupt" mixed in */
+    conn_read_line(&bad, line, sizeof line, timeout_ms(5000));
+    expect(strstr(line, " SAD") != NULL && strchr(line, '\xff') == NULL,
+           "an answer without telnet's command bytes in it, got %s", line);
     ask(&good, "They're always bugging us about something or other.",
         "CAN YOU THINK OF A SPECIFIC EXAMPLE");
     close_with_reset(bad.fd);

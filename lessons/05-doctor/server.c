@@ -131,7 +131,9 @@ static int answer_lines(struct patient *p)
         if (cut) {              /* the rest of it is dropped by line_next */
             strcpy(reply, "PLEASE KEEP YOUR LINES SHORTER. I ONLY READ THE FIRST 1024 CHARACTERS.");
         } else {
-            blank_control_chars(line, len);
+            blank_control_chars(line, len);     /* NULs too: then it is a C string */
+            line_drop_telnet_commands(line);    /* and telnet's own bytes go */
+            len = (int)strlen(line);
             eliza_reply(p->doctor, line, (size_t)len, reply, sizeof reply);
         }
         if (send_line(p, reply) != 0) {

@@ -188,25 +188,6 @@ void room_clean(char *text)
     *to = '\0';
 }
 
-/* Telnet mixes commands into the text: byte 255 (IAC), a command, and for
- * WILL/WONT/DO/DONT (251-254) an option. 255 never occurs in UTF-8 text. */
-static void drop_telnet_commands(char *line)
-{
-    unsigned char *from = (unsigned char *)line, *to = from;
-    while (*from) {
-        if (*from != 255) {
-            *to++ = *from++;
-            continue;
-        }
-        from++;                                     /* IAC */
-        if (*from >= 251 && *from <= 254 && from[1])
-            from++;                                 /* its option follows */
-        if (*from)
-            from++;                                 /* the command */
-    }
-    *to = '\0';
-}
-
 enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut)
 {
     struct member *m = &r->seats[seat];
@@ -214,7 +195,7 @@ enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut
     for (i = 0; i < len; i++)           /* a NUL would end the C string early: */
         if (line[i] == '\0')            /* make it a control character like any */
             line[i] = 0x7f;             /* other, which names refuse and text loses */
-    drop_telnet_commands(line);
+    line_drop_telnet_commands(line);
     if (!m->named)
         return choose_name(r, seat, line);
     if (cut)
