@@ -253,8 +253,15 @@ static inline void net_fail(const char *prog, const char *what, int err)
 /* The same for getaddrinfo(), whose errors have their own numbers and text. */
 static inline void net_fail_lookup(const char *prog, const char *host, int rc)
 {
+    char why[256];
+    size_t len;
+    snprintf(why, sizeof why, "%s", gai_strerror(rc));
+    len = strlen(why);                  /* Windows ends it with ".  " */
+    while (len > 0 && (why[len - 1] == ' ' || why[len - 1] == '.' || why[len - 1] == '\r' ||
+                       why[len - 1] == '\n'))
+        why[--len] = '\0';
     fprintf(stderr, "%s: getaddrinfo() for '%s' failed: %s -- check the spelling of the address\n",
-            prog, host ? host : "(any)", gai_strerror(rc));
+            prog, host ? host : "(any)", why);
     net_cleanup();
     exit(1);
 }
@@ -343,6 +350,9 @@ static inline void net_client_args(int argc, char **argv, const char *usage,
 {
     const char *options[] = {NULL}, *args[2];
     int nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
+    if (nargs == 1 && net_parse_port(args[0]) >= 0)     /* "client 8802" */
+        net_usage_error(usage, "'%s' looks like a port: the host comes first "
+                        "(client localhost %s)", args[0], args[0]);
     if (nargs >= 1)
         *host = args[0];
     if (nargs >= 2)
@@ -494,14 +504,16 @@ static inline void net_announce(const char *prog, net_socket listener, const cha
     if (getsockname(listener, (struct sockaddr *)&addr, &len) == 0)
         port = addr.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&addr)->sin6_port)
                                           : ntohs(((struct sockaddr_in *)&addr)->sin_port);
-    if (bind_addr != NULL) {
+    if (bind_addr != NULL)
         printf("%s: listening on %s port %d\n", prog, bind_addr, port);
-        printf("connect with: client %s %d\n", bind_addr, port);
-    } else {
+    else
         printf("%s: listening on port %d (%s)\n", prog, port,
                addr.ss_family == AF_INET6 ? "IPv4 and IPv6" : "IPv4 only");
+    /* "::" and "0.0.0.0" mean every address: nobody can connect to them as such */
+    if (bind_addr == NULL || strcmp(bind_addr, "::") == 0 || strcmp(bind_addr, "0.0.0.0") == 0)
         net_print_local_addresses("client", port);
-    }
+    else
+        printf("connect with: client %s %d\n", bind_addr, port);
     fflush(stdout);
 }
 

@@ -116,13 +116,15 @@ static void blank_control_chars(char *text, int len)
             text[i] = ' ';
 }
 
-/* Answers every complete line the patient has sent. Returns -1 once the
+/* Answers every complete line the patient has sent (at_end: they have
+ * closed, and a last line without a newline counts too). Returns -1 once the
  * patient has been discharged. */
-static int answer_lines(struct patient *p)
+static int answer_lines(struct patient *p, int at_end)
 {
     char line[LINE_LIMIT + 1], reply[REPLY_MAX];
-    int len, cut;
-    while ((len = line_next(&p->in, line, &cut)) >= 0) {
+    int len, cut = 0;
+    while ((len = line_next(&p->in, line, &cut)) >= 0 ||
+           (at_end && (len = line_rest(&p->in, line)) > 0)) {
         if (len == 0) {         /* an empty line: the session is over */
             send_line(p, "GOODBYE. THANK YOU FOR TALKING TO ME.");
             discharge(p, "said goodbye");
@@ -151,7 +153,9 @@ static void hear_patient(struct patient *p)
     n = recv(p->sock, space, room, 0);
     if (n > 0) {
         line_added(&p->in, n);
-        answer_lines(p);
+        answer_lines(p, 0);
+    } else if (n == 0 && answer_lines(p, 1) < 0) {
+        return;                         /* already discharged */
     } else if (n == 0 || !net_would_block(net_error())) {
         discharge(p, n == 0 ? "left" : "was cut off");
     }
