@@ -344,7 +344,7 @@ static void every_program_prints_usage_for_help_and_exits_0(void)
 static void bad_arguments_give_one_line_and_usage_and_exit_2(void)
 {
     static char *const bad[][3] = {{"abc", NULL}, {"70000", NULL}, {"-x", NULL}, {"1", "2", NULL}};
-    char *client_bad[] = {"localhost", "http", NULL};
+    char *client_bad[] = {"localhost", "http", NULL}, *port_alone[] = {"8802", NULL};
     struct proc p;
     int i, k, rc;
     for (i = 0; lessons[i] != NULL; i++) {
@@ -360,6 +360,11 @@ static void bad_arguments_give_one_line_and_usage_and_exit_2(void)
         rc = run_program(&p, lessons[i], "client", NULL, client_bad);
         expect(rc == 2, "%s client localhost http to exit 2, got %d", lessons[i], rc);
         expect_has("its output", p.buf, "not a port number");
+        if (i > 0) {                    /* "client 8802": a port alone, taken for a host */
+            rc = run_program(&p, lessons[i], "client", NULL, port_alone);
+            expect(rc == 2, "%s client 8802 to exit 2, got %d", lessons[i], rc);
+            expect_has("its output", p.buf, "the host comes first");
+        }
     }
 }
 
