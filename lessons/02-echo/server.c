@@ -101,8 +101,10 @@ static void echo_to_client(net_socket client, const char *who)
     long long total = 0;
     int n;
     while ((n = recv(client, buf, CHUNK, 0)) > 0) {
-        if (send_all(client, buf, n) != 0)
+        if (send_all(client, buf, n) != 0) {
+            n = -1;                     /* send()'s error is the one to report */
             break;
+        }
         total += n;
     }
     if (n < 0)                          /* a reset is the client's problem, not ours */

@@ -217,7 +217,7 @@ eliza_script *eliza_script_load(const char *path, char *err, size_t errcap)
         while ((got = fread(buf + len, 1, (size_t)MAX_FILE + 1 - len, f)) > 0)
             len += got;
         if (ferror(f))
-            why = "read error";
+            why = strerror(errno);      /* e.g. a directory */
         else if (len > (size_t)MAX_FILE)
             why = "file too large for a script";
         else if ((s = eliza_script_parse(buf, len, msg, sizeof msg)) == NULL)
