@@ -597,6 +597,10 @@ static void chatroom_client_joins_talks_and_quits_with_piped_input(void)
            "the client to print alice's line, got %s", client.buf);
     proc_write(&client, "hi alice\n");
     hear(&a, "bob: hi alice\r\n");
+    /* From a pipe, byte 0x1A is just a byte (only the Windows console reads
+     * Ctrl+Z as end of input): the lines after it still go out. */
+    proc_write(&client, "\x1a" "still here\n");
+    hear(&a, "bob: still here\r\n");
     proc_write(&client, "/quit\n");
     rc = proc_wait_exit(&client, timeout_ms(10000));
     expect(rc == 0, "the client to exit 0 after /quit, got %d", rc);

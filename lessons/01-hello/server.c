@@ -109,7 +109,7 @@ static int read_line(net_socket client, char *line, int cap)
 {
     time_t give_up = time(NULL) + PATIENCE_SECONDS;
     int len = 0, n, left;
-    char *newline = NULL;
+    char *newline = NULL, *end;
     while (newline == NULL && len < cap - 1 && (left = (int)(give_up - time(NULL))) > 0) {
         net_set_recv_timeout(client, left);
         n = recv(client, line + len, cap - 1 - len, 0);
@@ -120,12 +120,11 @@ static int read_line(net_socket client, char *line, int cap)
     }
     if (len == 0)
         return -1;
-    if (newline != NULL)
-        len = (int)(newline - line);    /* the line, and nothing after it */
-    if (len > 0 && line[len - 1] == '\r')
-        len--;                          /* LF or CR LF */
-    line[len] = '\0';
-    return len;
+    end = newline != NULL ? newline : line + len;   /* the line, and nothing after */
+    if (end > line && end[-1] == '\r')
+        end--;                          /* LF or CR LF */
+    *end = '\0';
+    return (int)(end - line);
 }
 
 static void serve_client(net_socket client, const struct sockaddr *peer)
