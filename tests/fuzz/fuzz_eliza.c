@@ -8,8 +8,9 @@
  *
  * Build and run from the repo root (the script is read from there):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *     -Ilessons/05-doctor tests/fuzz/fuzz_eliza.c $(ls lessons/05-doctor/*.c | grep -v server.c) \
+ *     -Ilessons/05-doctor tests/fuzz/fuzz_eliza.c <every lessons/05-doctor .c file but server.c> \
  *     -o /tmp/fuzz_eliza && /tmp/fuzz_eliza -max_total_time=60
+ * (or simply: make fuzz)
  */
 #include <stdint.h>
 #include <stdio.h>
