@@ -93,7 +93,8 @@ static inline int chat_from_keyboard(struct chat *c)
     int room, n, len, cut, at_end;
     char *space = line_space(c->from_keyboard, &room);
     n = net_keyboard_read(c->keyboard, space, room);
-    if ((at_end = n <= 0) == 0)
+    at_end = n <= 0;
+    if (!at_end)
         line_added(c->from_keyboard, n);
     while ((len = line_next(c->from_keyboard, line, &cut)) >= 0 ||
            (at_end && (len = line_rest(c->from_keyboard, line)) > 0)) {
