@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <poll.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 int run_program(struct proc *p, const char *lesson, const char *program,
                 const char *input, char *const argv[]);
@@ -256,7 +259,46 @@ static void chat_client_works_with_nc_as_the_server(void)
     expect_has("client output", client.buf, "the server closed the connection");
 }
 
+/* After an empty line the client waits for the peer to close, but 5 s at
+ * most, even when the peer keeps talking: each line must not restart the
+ * wait. Here the "server" is this test, and it never stops talking. */
+static void chat_leaving_client_goes_though_the_peer_keeps_talking(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    struct proc client;
+    struct pollfd pfd;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int i, gone = 0, peer = -1, fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (!expect(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0 &&
+                getsockname(fd, (struct sockaddr *)&a, &len) == 0, "to listen on 127.0.0.1"))
+        return;
+    argv[1] = port_text(ntohs(a.sin_port));
+    if (proc_startv(&client, bin_path("04-chat", "client"), argv) != 0)
+        return;
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    if (!expect(poll(&pfd, 1, timeout_ms(10000)) == 1 && (peer = accept(fd, NULL, NULL)) >= 0,
+                "the client to connect"))
+        return;
+    proc_write(&client, "hi\n\n");
+    for (i = 0; i < 40 && !gone; i++) {         /* a line every 0.3 s, for up to 12 s */
+        send_text(peer, "still talking\n");
+        gone = proc_wait_for(&client, "you left the chat", 300);
+    }
+    expect(gone && i <= 30, "the client to leave within 9 s of its empty line, took %d rounds of "
+           "0.3 s; it printed: %s", i, client.buf);
+    expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0");
+    close(peer);
+    close(fd);
+}
+
 const struct test chat_tests[] = {
+    {"chat_leaving_client_goes_though_the_peer_keeps_talking",
+     chat_leaving_client_goes_though_the_peer_keeps_talking},
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
     {"chat_reassembles_split_lines_and_accepts_crlf", chat_reassembles_split_lines_and_accepts_crlf},
     {"chat_long_line_is_cut_without_breaking_the_next", chat_long_line_is_cut_without_breaking_the_next},

@@ -197,6 +197,8 @@ static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
         {"b\xe2\x80\x8b" "ob\n", "only printable characters"},  /* zero width: "bob"? */
         {"\xe2\x80\xae" "evil\n", "only printable characters"},  /* right-to-left */
         {"caf\xc3\n", "UTF-8"},                          /* a broken character */
+        {"bob\xcd\x8f\n", "only printable characters"},      /* bob + U+034F, unseen */
+        {"\xe3\x85\xa4\n", "only printable characters"},     /* U+3164, a blank letter */
     };
     struct proc server;
     static struct member a, b, c;

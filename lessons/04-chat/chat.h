@@ -28,6 +28,8 @@
 #include "../../common/tcp.h"
 #include "../../common/line.h"
 
+#include <time.h>
+
 enum chat_end {
     CHAT_GOING_ON,          /* (not an end: the conversation continues) */
     CHAT_YOU_LEFT,          /* an empty line typed here (sent too: it means goodbye) */
@@ -98,6 +100,8 @@ static inline int chat_from_keyboard(struct chat *c)
         line_added(c->from_keyboard, n);
     while ((len = line_next(c->from_keyboard, line, &cut)) >= 0 ||
            (at_end && (len = line_rest(c->from_keyboard, line)) > 0)) {
+        if (cut)
+            printf("(that line was too long: only its first %d bytes were sent)\n", LINE_LIMIT);
         line[len++] = '\n';            /* a last line without one counts too */
         if (tcp_send_all(c->peer, line, (size_t)len) != 0)
             return CHAT_FAILED;
@@ -135,12 +139,15 @@ static inline void chat_watch(net_socket s, fd_set *set, net_socket *top)
 static inline int chat_run(struct chat *c)
 {
     int end, leaving = 0;           /* once we leave: why (an enum chat_end) */
+    time_t left_at = 0;
     line_init(&c->from_peer);
     for (;;) {
         fd_set readable;
         net_socket top = c->peer;
-        struct timeval patience = {5, 0};
+        struct timeval patience = {0, 0};   /* 5 s from leaving, however chatty the peer */
         int ready, typing = !leaving && c->keyboard != NET_INVALID;
+        if (leaving && (patience.tv_sec = (long)(left_at + 5 - time(NULL))) <= 0)
+            return leaving;             /* the peer never closed: we go anyway */
         FD_ZERO(&readable);
         chat_watch(c->peer, &readable, &top);
         if (typing)
@@ -156,7 +163,7 @@ static inline int chat_run(struct chat *c)
             return CHAT_FAILED;
         }
         if (ready == 0)
-            return leaving;             /* the peer never closed: we go anyway */
+            continue;                   /* patience ran out: the check above */
         if (FD_ISSET(c->peer, &readable) && (end = chat_from_peer(c)) != 0)
             return leaving ? leaving : end;
         if (typing && FD_ISSET(c->keyboard, &readable) && (end = chat_from_keyboard(c)) != 0) {
@@ -164,6 +171,7 @@ static inline int chat_run(struct chat *c)
                 return end;
             shutdown(c->peer, NET_SHUT_WR);     /* the peer reads end of input */
             leaving = end;
+            left_at = time(NULL);
         }
         if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
             chat_turn_away(c->listener);

@@ -47,7 +47,7 @@ static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *ty
     if (n <= 0)
         return -1;
     line_added(typed, n);
-    while (line_next(typed, line, &cut) > 0)
+    while (line_next(typed, line, &cut) >= 0)   /* empty ones too: none is kept */
         printf("(nobody is connected yet: that line went nowhere)\n");
     return 0;
 }
