@@ -26,6 +26,23 @@
     document.documentElement.style.setProperty("--scale", String(scale));
   }
 
+  /* The generator sizes each code block for the stage; a long title or
+   * bullets under the code can still push it past the bottom. Then the code
+   * gets smaller, a pixel at a time, until the slide fits (screen and print
+   * share the 1280x720 stage, so once at load is enough). */
+  function shrinkToFit(s) {
+    var pres = s.querySelectorAll("pre"), i, px, guard = 0;
+    s.classList.add("current");
+    while (s.scrollHeight > s.clientHeight + 1 && pres.length > 0 && guard++ < 30) {
+      for (i = 0; i < pres.length; i++) {
+        px = parseFloat(window.getComputedStyle(pres[i]).fontSize);
+        if (px > 11)
+          pres[i].style.fontSize = (px - 1) + "px";
+      }
+    }
+    s.classList.remove("current");
+  }
+
   function fromHash() {
     var n = parseInt(String(location.hash).replace("#", ""), 10);
     return isNaN(n) ? 0 : n - 1;
@@ -139,5 +156,7 @@
     return current + 1;
   } };
   fit();
+  for (var i = 0; i < slides.length; i++)
+    shrinkToFit(slides[i]);
   show(fromHash());
 })();
