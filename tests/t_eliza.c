@@ -559,6 +559,7 @@ static void script_errors_name_the_line(void)
         { "greeting HI\nkey A rank high\n", "line 2: rank needs a number" },
         { "greeting HI\nkey A becomes\n", "line 2: becomes needs a word" },
         { "greeting HI\nkey A\nkey a\n", "line 3: key A is already defined" },
+        { "greeting HI\nkey A tags X goto B tags Y\n", "line 2: 'tags' given twice" },
         { "key A\n  match 0\n    say X\n", "line 3: end of script, but no greeting" },
         { "", "line 1: end of script, but no greeting" },
         { "greeting HI\n# no none\n", "line 2: end of script, but no none" },

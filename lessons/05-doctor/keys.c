@@ -27,15 +27,30 @@ static int is_key_option(const char *w)
         || strcmp(w, "tags") == 0 || strcmp(w, "goto") == 0;
 }
 
+/* An option given twice is a mistake: which one would be meant? (And a
+ * second tags would split the key's tags in two places of words[].) */
+static const char *repeated_option(char **tok, int n)
+{
+    int i, j;
+    for (i = 2; i < n; i++)
+        for (j = 2; j < i && is_key_option(tok[i]); j++)
+            if (strcmp(tok[i], tok[j]) == 0)
+                return tok[i];
+    return NULL;
+}
+
 /* key WORD [becomes W] [rank N] [tags T...] [goto K], options in any order */
 int parse_key(struct parser *p, char **tok, int n)
 {
     eliza_script *s = p->s;
     struct rule *r;
+    const char *twice;
     int i = 2;
     void *m;
     if (n < 2 || is_key_option(tok[1]))
         return parse_fail(p, "key needs a word, as in: key SORRY");
+    if ((twice = repeated_option(tok, n)) != NULL)
+        return parse_fail(p, "'%s' given twice", twice);
     if (script_find(s, parse_upcase(tok[1])) >= 0)
         return parse_fail(p, "key %s is already defined", tok[1]);
     m = parse_grow(s->rules, &s->cap_rules, s->nrules, sizeof *s->rules);
