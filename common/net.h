@@ -132,6 +132,13 @@ static inline void net_stdio_setup(void)
      * make stdout unbuffered: each log line reaches a pipe or console at once. */
     setvbuf(stdout, NULL, _IONBF, 0);
 #else
+    /* Started with stdin, stdout or stderr closed (`server <&-`), the first
+     * socket would get descriptor 0, 1 or 2 and be mistaken for the keyboard
+     * or a log. /dev/null fills those places first. */
+    int fd;
+    for (fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+            break;
     /* Logs are read by people and by scripts through pipes: one line at a time. */
     setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
 #endif
@@ -342,6 +349,14 @@ static inline const char *net_port_arg(const char *text, long lowest, const char
     return text;
 }
 
+/* "client 8802" would look for a machine named 8802: say what was meant. */
+static inline void net_host_arg_check(const char *usage, const char *host)
+{
+    if (net_parse_port(host) >= 0)
+        net_usage_error(usage, "'%s' looks like a port: the host comes first "
+                        "(client localhost %s)", host, host);
+}
+
 /* The clients' command line, "client [HOST [PORT]]": what is given replaces
  * the default already in *host and *port; -h prints the usage and exits 0,
  * anything else exits 2 with it. */
@@ -350,9 +365,8 @@ static inline void net_client_args(int argc, char **argv, const char *usage,
 {
     const char *options[] = {NULL}, *args[2];
     int nargs = net_parse_args(argc, argv, usage, options, NULL, args, 2);
-    if (nargs == 1 && net_parse_port(args[0]) >= 0)     /* "client 8802" */
-        net_usage_error(usage, "'%s' looks like a port: the host comes first "
-                        "(client localhost %s)", args[0], args[0]);
+    if (nargs == 1)
+        net_host_arg_check(usage, args[0]);
     if (nargs >= 1)
         *host = args[0];
     if (nargs >= 2)
@@ -462,8 +476,9 @@ static inline int net_reachable_host(const struct sockaddr *sa, char *host, size
 }
 
 /* Prints "connect with: CLIENT ADDRESS PORT" for up to four addresses of
- * this machine that students on the same network could use. */
-static inline void net_print_local_addresses(const char *client, int port)
+ * this machine that students on the same network could use; only those of
+ * `family` unless it is AF_UNSPEC (a listener on 0.0.0.0 has no IPv6). */
+static inline void net_print_local_addresses(const char *client, int port, int family)
 {
     char host[64];
     int shown = 0;
@@ -475,7 +490,8 @@ static inline void net_print_local_addresses(const char *client, int port)
     hints.ai_socktype = SOCK_STREAM;
     if (gethostname(name, (int)sizeof name) == 0 && getaddrinfo(name, NULL, &hints, &list) == 0) {
         for (ai = list; ai != NULL && shown < 4; ai = ai->ai_next)
-            if (net_reachable_host(ai->ai_addr, host, sizeof host))
+            if ((family == AF_UNSPEC || ai->ai_family == family)
+                && net_reachable_host(ai->ai_addr, host, sizeof host))
                 shown += printf("connect with: %s %s %d\n", client, host, port) > 0;
         freeaddrinfo(list);
     }
@@ -483,14 +499,16 @@ static inline void net_print_local_addresses(const char *client, int port)
     struct ifaddrs *list = NULL, *ifa;
     if (getifaddrs(&list) == 0) {
         for (ifa = list; ifa != NULL && shown < 4; ifa = ifa->ifa_next)
-            if ((ifa->ifa_flags & IFF_UP) && net_reachable_host(ifa->ifa_addr, host, sizeof host))
+            if ((ifa->ifa_flags & IFF_UP) && ifa->ifa_addr != NULL
+                && (family == AF_UNSPEC || ifa->ifa_addr->sa_family == family)
+                && net_reachable_host(ifa->ifa_addr, host, sizeof host))
                 shown += printf("connect with: %s %s %d\n", client, host, port) > 0;
         freeifaddrs(list);
     }
 #endif
     if (shown == 0)
-        printf("connect with: %s 127.0.0.1 %d (this machine only: no network address found)\n",
-               client, port);
+        printf("connect with: %s %s %d (this machine only: no network address found)\n",
+               client, family == AF_INET6 ? "::1" : "127.0.0.1", port);
 }
 
 /* The line a server prints when it is ready, then where to connect. The
@@ -509,9 +527,12 @@ static inline void net_announce(const char *prog, net_socket listener, const cha
     else
         printf("%s: listening on port %d (%s)\n", prog, port,
                addr.ss_family == AF_INET6 ? "IPv4 and IPv6" : "IPv4 only");
-    /* "::" and "0.0.0.0" mean every address: nobody can connect to them as such */
-    if (bind_addr == NULL || strcmp(bind_addr, "::") == 0 || strcmp(bind_addr, "0.0.0.0") == 0)
-        net_print_local_addresses("client", port);
+    /* "::" and "0.0.0.0" mean every address (of their family): nobody can
+     * connect to them as such */
+    if (bind_addr == NULL)
+        net_print_local_addresses("client", port, AF_UNSPEC);
+    else if (strcmp(bind_addr, "::") == 0 || strcmp(bind_addr, "0.0.0.0") == 0)
+        net_print_local_addresses("client", port, addr.ss_family);
     else
         printf("connect with: client %s %d\n", bind_addr, port);
     fflush(stdout);

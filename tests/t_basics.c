@@ -320,6 +320,20 @@ static void server_b_option_listens_on_one_address_only(void)
         close(s6);
     }
     server_stop(&server);
+    {   /* all IPv4 addresses: the connect-with hints name no IPv6 one */
+        static const char *const any_v4[] = {"-b", "0.0.0.0", NULL};
+        const char *hint;
+        char host[64];
+        if (!(port = server_start(&server, "02-echo", any_v4)))
+            return;
+        expect(proc_wait_for(&server, "connect with:", timeout_ms(5000)), "a connect-with hint");
+        usleep(100000);             /* the hint lines follow at once */
+        for (hint = strstr(server.buf, "connect with:"); hint; hint = strstr(hint + 1, "connect with:"))
+            if (sscanf(hint, "connect with: client %63s", host) == 1)
+                expect(strchr(host, ':') == NULL,
+                       "-b 0.0.0.0 to suggest IPv4 addresses only, got %s", server.buf);
+        server_stop(&server);
+    }
 }
 
 /* ---- conventions and errors, for every lesson ----------------------------- */
@@ -360,11 +374,9 @@ static void bad_arguments_give_one_line_and_usage_and_exit_2(void)
         rc = run_program(&p, lessons[i], "client", NULL, client_bad);
         expect(rc == 2, "%s client localhost http to exit 2, got %d", lessons[i], rc);
         expect_has("its output", p.buf, "not a port number");
-        if (i > 0) {                    /* "client 8802": a port alone, taken for a host */
-            rc = run_program(&p, lessons[i], "client", NULL, port_alone);
-            expect(rc == 2, "%s client 8802 to exit 2, got %d", lessons[i], rc);
-            expect_has("its output", p.buf, "the host comes first");
-        }
+        rc = run_program(&p, lessons[i], "client", NULL, port_alone);  /* taken for a host */
+        expect(rc == 2, "%s client 8802 to exit 2, got %d", lessons[i], rc);
+        expect_has("its output", p.buf, "the host comes first");
     }
 }
 

@@ -78,6 +78,8 @@ int main(int argc, char **argv)
     net_socket s;
 
     nargs = net_parse_args(argc, argv, usage, options, NULL, args, 64);
+    if (nargs == 1)
+        net_host_arg_check(usage, args[0]);
     if (nargs >= 1)
         host = args[0];
     if (nargs >= 2)

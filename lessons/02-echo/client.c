@@ -71,17 +71,18 @@ static int send_all(net_socket s, const char *data, int len)
     return 0;
 }
 
-/* Reads exactly len bytes, however many recv() calls that takes. */
+/* Reads exactly len bytes, however many recv() calls that takes. Returns
+ * len, or what recv() said instead: 0, the server closed; -1, an error. */
 static int recv_exactly(net_socket s, char *buf, int len)
 {
     int got = 0, n;
     while (got < len) {
         n = recv(s, buf + got, len - got, 0);
         if (n <= 0)
-            return -1;                  /* 0: the server closed; < 0: an error */
+            return n;
         got += n;
     }
-    return 0;
+    return len;
 }
 
 /* Like fgets(), but it returns the length: strlen() would stop at a NUL
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
 {
     const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
     char line[MAX_LINE];
-    int len, at_line_start = 1;
+    int len, echoed, at_line_start = 1;
     net_socket s;
 
     net_client_args(argc, argv, usage, &host, &port);
@@ -121,7 +122,9 @@ int main(int argc, char **argv)
         at_line_start = line[len - 1] == '\n';
         if (send_all(s, line, len) != 0)
             net_fail(PROG, "send()", net_error());
-        if (recv_exactly(s, line, len) != 0) {
+        if ((echoed = recv_exactly(s, line, len)) < 0)
+            net_fail(PROG, "recv()", net_error());
+        if (echoed == 0) {
             fprintf(stderr, "%s: the server closed the connection before echoing everything\n", PROG);
             return 1;
         }

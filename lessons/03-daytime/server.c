@@ -103,8 +103,9 @@ static int format_daytime(char *out, int cap)
 
 /* Closing a socket that still holds unread input sends a reset, and a reset
  * can destroy data the client has not read yet: our line. So we say "no more
- * from us" (FIN), read and ignore until the client closes (a second or
- * two at most), and only then close. */
+ * from us" (FIN), read and ignore until the client closes (three seconds
+ * at most: whole seconds from time(), and a last recv() may wait one more),
+ * and only then close. */
 static void close_gently(net_socket client)
 {
     char ignored[1024];
