@@ -4,7 +4,9 @@
  * TCP delivers bytes, not messages. One recv() may bring half a line, or
  * three lines and the start of a fourth. So every connection (and the
  * keyboard) gets its own line_buffer: recv() writes into its free space,
- * and line_next() hands out each complete line, without its LF or CR LF.
+ * and line_next() hands out each complete line, without its end: LF, CR LF,
+ * or a CR alone (telnet may send CR NUL, old Macs CR; RFC 1123 asks servers
+ * to take them all).
  *
  *     char *space = line_space(&lb, &room);
  *     n = recv(s, space, room, 0);          (or net_keyboard_read)
@@ -32,12 +34,15 @@ struct line_buffer {
     char data[LINE_LIMIT + 2];  /* a line of LINE_LIMIT bytes fits with its CR LF */
     int len;                    /* bytes held, not yet handed out */
     int discarding;             /* inside an over-long line: drop up to its newline */
+    int after_cr;               /* the last line ended in CR: a LF or NUL
+                                   that comes next belongs to it */
 };
 
 static inline void line_init(struct line_buffer *lb)
 {
     lb->len = 0;
     lb->discarding = 0;
+    lb->after_cr = 0;
 }
 
 /* Where the next recv() should write, and how many bytes fit there. */
@@ -60,13 +65,11 @@ static inline void line_drop(struct line_buffer *lb, int n)
     lb->len -= n;
 }
 
-/* Copies a line of `len` bytes to out (which holds LINE_LIMIT + 1), without
- * a final CR, NUL-terminated, cut to LINE_LIMIT bytes (then *cut is set);
- * returns the length copied. */
+/* Copies a line of `len` bytes to out (which holds LINE_LIMIT + 1),
+ * NUL-terminated, cut to LINE_LIMIT bytes (then *cut is set); returns the
+ * length copied. */
 static inline int line_copy(const char *from, int len, char *out, int *cut)
 {
-    if (len > 0 && from[len - 1] == '\r')
-        len--;                  /* telnet and Windows end lines with CR LF */
     if (len > LINE_LIMIT) {
         len = LINE_LIMIT;
         *cut = 1;
@@ -76,26 +79,56 @@ static inline int line_copy(const char *from, int len, char *out, int *cut)
     return len;
 }
 
+/* Where the first line held ends (the index of its LF or CR), or -1. */
+static inline int line_find_end(const struct line_buffer *lb)
+{
+    int i;
+    for (i = 0; i < lb->len; i++)
+        if (lb->data[i] == '\n' || lb->data[i] == '\r')
+            return i;
+    return -1;
+}
+
+/* Drops the first line's bytes and its end, which is one byte, or two for
+ * CR LF and CR NUL. A CR that is the last byte held may still get its LF in
+ * the next recv(): after_cr remembers to drop it then. */
+static inline void line_drop_through_end(struct line_buffer *lb, int end)
+{
+    int size = 1;
+    if (lb->data[end] == '\r') {
+        if (end + 1 == lb->len)
+            lb->after_cr = 1;
+        else if (lb->data[end + 1] == '\n' || lb->data[end + 1] == '\0')
+            size = 2;
+    }
+    line_drop(lb, end + size);
+}
+
 /* The next complete line into out (room for LINE_LIMIT + 1 bytes). Returns
  * its length, or -1 when no complete line is held yet. *cut is set when the
  * line was longer than LINE_LIMIT and this is only its beginning. */
 static inline int line_next(struct line_buffer *lb, char *out, int *cut)
 {
-    char *newline = (char *)memchr(lb->data, '\n', (size_t)lb->len);
-    int len;
+    int end, len;
     *cut = 0;
+    if (lb->after_cr && lb->len > 0) {  /* the LF of a CR LF split by TCP */
+        if (lb->data[0] == '\n' || lb->data[0] == '\0')
+            line_drop(lb, 1);
+        lb->after_cr = 0;
+    }
+    end = line_find_end(lb);
     if (lb->discarding) {       /* the tail of a line we already cut */
-        if (newline == NULL) {
+        if (end < 0) {
             lb->len = 0;
             return -1;
         }
-        line_drop(lb, (int)(newline - lb->data) + 1);
+        line_drop_through_end(lb, end);
         lb->discarding = 0;
-        newline = (char *)memchr(lb->data, '\n', (size_t)lb->len);
+        return line_next(lb, out, cut);
     }
-    if (newline != NULL) {
-        len = line_copy(lb->data, (int)(newline - lb->data), out, cut);
-        line_drop(lb, (int)(newline - lb->data) + 1);
+    if (end >= 0) {
+        len = line_copy(lb->data, end, out, cut);
+        line_drop_through_end(lb, end);
         return len;
     }
     if (lb->len == (int)sizeof lb->data) {  /* full, and still no newline: cut here */

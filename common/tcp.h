@@ -103,6 +103,60 @@ static inline net_socket tcp_connect_to(const char *prog, const char *host, cons
     return s;
 }
 
+/* Ctrl+C in telnet sends IAC IP IAC DO TIMING-MARK, then shows nothing the
+ * server sends until it answers IAC WILL TIMING-MARK: "all you sent before
+ * the mark is done" (RFC 860). A server that telnet users reach answers it,
+ * or one Ctrl+C leaves a student's screen silent. Call it with the bytes of
+ * each recv(); it asks for nothing else (a server that asked telnet for
+ * options would turn Windows telnet's local echo off). */
+static inline void tcp_answer_telnet_mark(net_socket s, const char *data, int n)
+{
+    static const char mark[] = { (char)255, (char)251, 6 };  /* IAC WILL TIMING-MARK */
+    const unsigned char *b = (const unsigned char *)data;
+    int i;
+    for (i = 0; i + 2 < n; i++) {
+        if (b[i] != 255)
+            continue;
+        if (b[i + 1] == 253 && b[i + 2] == 6)               /* IAC DO TIMING-MARK */
+            send(s, mark, (int)sizeof mark, 0);
+        i++;                    /* IAC IAC is a data byte 255, not a command */
+    }
+}
+
+/* close() on a socket that holds unread input sends a reset (RST), not a
+ * normal end, and a reset can destroy what the peer has not read yet: our
+ * goodbye, "room full". So first read what has already arrived, without
+ * waiting (lesson 03 waits, as a one-client server can afford to). */
+static inline void tcp_close_after_reading(net_socket s)
+{
+    char ignored[4096];
+    int i;
+    net_set_nonblocking(s);
+    for (i = 0; i < 16 && recv(s, ignored, (int)sizeof ignored, 0) > 0; i++)
+        ;
+    net_close(s);
+}
+
+/* When accept() fails for want of descriptors (EMFILE), the newcomer stays
+ * queued and select() reports the listener again at once: the server would
+ * spin. So a server keeps one spare descriptor (any socket); closing it frees
+ * one, enough to accept the newcomer, send `why` and close; then the spare
+ * is taken back. */
+static inline void tcp_turn_away_without_descriptor(net_socket listener, net_socket *spare,
+                                                    const char *why)
+{
+    net_socket s;
+    if (*spare == NET_INVALID)
+        return;
+    net_close(*spare);
+    s = accept(listener, NULL, NULL);
+    if (s != NET_INVALID) {
+        send(s, why, (int)strlen(why), 0);  /* one try: the buffer is empty */
+        tcp_close_after_reading(s);
+    }
+    *spare = socket(AF_INET, SOCK_STREAM, 0);
+}
+
 /* send() may take fewer bytes than offered; loop until all are gone.
  * Returns 0, or -1 if the peer is gone (an error, never a SIGPIPE). */
 static inline int tcp_send_all(net_socket s, const char *data, size_t len)

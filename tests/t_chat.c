@@ -119,6 +119,66 @@ static void chat_server_takes_the_next_client_after_one_leaves(void)
     server_stop(&server);
 }
 
+/* Lines typed in one go after the hang-up must not reach the next client
+ * late; telnet's Ctrl+C gets its timing mark and its bytes are not text. */
+static void chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet(void)
+{
+    struct proc server;
+    char buf[256] = "";
+    int port = server_start(&server, "04-chat", NULL), fd;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    send_text(fd, "hi\xff\xf4\xff\xfd\x06\r\n");     /* IAC IP, IAC DO TIMING-MARK */
+    buf[0] = '\0';
+    expect(recv_until(fd, buf, sizeof buf, "\xff\xfb\x06", timeout_ms(5000)) > 0 &&
+           strstr(buf, "\xff\xfb\x06") != NULL, "IAC WILL TIMING-MARK in answer to telnet's Ctrl+C");
+    expect(proc_wait_for(&server, "client: hi\n", timeout_ms(5000)),
+           "the server to print the line without telnet's bytes, got %s", server.buf);
+    proc_write(&server, "a\n\nb\n");
+    buf[0] = '\0';
+    recv_until(fd, buf, sizeof buf, "a\n\n", timeout_ms(5000));
+    expect_str("the first client's last lines", buf, "a\n\n");
+    close(fd);
+    expect(proc_wait_for(&server, "waiting for the next client", timeout_ms(5000)),
+           "the server to wait again");
+    fd = tcp_connect("127.0.0.1", port);
+    buf[0] = '\0';
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    proc_write(&server, "c\n");
+    buf[0] = '\0';
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    expect_str("the next client's first line (not one typed before it came)", buf, "c\n");
+    close(fd);
+    server_stop(&server);
+}
+
+static void chat_server_started_with_stdin_closed_still_serves(void)
+{
+    struct proc server;
+    char cmd[512], buf[256] = "", *argv[] = {"-c", cmd, NULL}, *at;
+    int port = 0, fd;
+    if (on_wine)
+        skip("a POSIX shell's <&- has no Windows counterpart");
+    snprintf(cmd, sizeof cmd, "exec %s 0 <&-", bin_path("04-chat", "server"));
+    if (proc_start_native(&server, "/bin/sh", argv) != 0 ||
+        !proc_wait_for(&server, "\n", timeout_ms(5000)) || !(at = strstr(server.buf, "port ")) ||
+        sscanf(at, "port %d", &port) != 1 || (fd = tcp_connect("127.0.0.1", port)) < 0) {
+        expect(0, "the server to start with stdin closed, got %s", server.buf);
+        proc_stop(&server);
+        return;
+    }
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    expect_has("the greeting", buf, "Welcome");
+    send_text(fd, "hello\n");
+    expect(proc_wait_for(&server, "client: hello\n", timeout_ms(5000)),
+           "the server to print the client's line, got %s", server.buf);
+    close(fd);
+    expect(proc_wait_for(&server, "waiting for the next client", timeout_ms(5000)) &&
+           proc_alive(&server), "the server to keep serving, got %s", server.buf);
+    proc_stop(&server);
+}
+
 static void chat_second_client_is_told_the_server_is_busy(void)
 {
     struct proc server;
@@ -302,6 +362,10 @@ const struct test chat_tests[] = {
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
     {"chat_reassembles_split_lines_and_accepts_crlf", chat_reassembles_split_lines_and_accepts_crlf},
     {"chat_long_line_is_cut_without_breaking_the_next", chat_long_line_is_cut_without_breaking_the_next},
+    {"chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet",
+     chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet},
+    {"chat_server_started_with_stdin_closed_still_serves",
+     chat_server_started_with_stdin_closed_still_serves},
     {"chat_server_takes_the_next_client_after_one_leaves", chat_server_takes_the_next_client_after_one_leaves},
     {"chat_second_client_is_told_the_server_is_busy", chat_second_client_is_told_the_server_is_busy},
     {"chat_server_hanging_up_ends_the_client_with_exit_0", chat_server_hanging_up_ends_the_client_with_exit_0},

@@ -244,6 +244,30 @@ static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
     server_stop(&server);
 }
 
+/* telnet in character mode ends lines with CR NUL; some terminals send CR
+ * alone; telnet's Ctrl+C waits for a timing mark before it shows anything. */
+static void chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c(void)
+{
+    struct proc server;
+    static struct member a, b;
+    int port = start(&server, NULL);
+    if (!port || !join(&b, port, "bob") || !connect_member(&a, port) || !hear(&a, "your name?"))
+        return;
+    send_all(a.fd, "carol\r\0", 7);
+    hear(&a, "you are in");
+    send_all(a.fd, "hi there\r\0", 10);
+    hear(&b, "carol: hi there\r\n");
+    say(&a, "just CR\r");
+    hear(&b, "carol: just CR\r\n");
+    say(&a, "\xff\xf4\xff\xfd\x06");     /* IAC IP, IAC DO TIMING-MARK */
+    hear(&a, "\xff\xfb\x06");             /* IAC WILL TIMING-MARK */
+    say(&a, "\r\nstill here\r\n");
+    hear(&b, "carol: still here\r\n");
+    close(a.fd);
+    close(b.fd);
+    server_stop(&server);
+}
+
 /* ---- what must not stall or crash it ------------------------------------- */
 
 /* The limit is 1 KiB of text: a line of exactly 1024 bytes, ended by CR LF
@@ -716,6 +740,8 @@ const struct test chatroom_tests[] = {
      chatroom_refuses_bad_names_and_accepts_the_next_try},
     {"chatroom_strips_control_characters_but_keeps_tabs_and_utf8",
      chatroom_strips_control_characters_but_keeps_tabs_and_utf8},
+    {"chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c",
+     chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c},
     {"chatroom_relays_a_line_of_exactly_the_limit_whole",
      chatroom_relays_a_line_of_exactly_the_limit_whole},
     {"chatroom_one_mib_line_without_newline_neither_crashes_nor_starves",

@@ -288,6 +288,70 @@ static void doctor_tells_patients_when_the_server_closes(void)
     conn_close(&c);
 }
 
+/* telnet in character mode ends lines with CR NUL, old Macs with CR alone;
+ * telnet's Ctrl+C asks for a timing mark and shows nothing until it comes. */
+static void doctor_takes_telnet_line_ends_and_answers_its_ctrl_c(void)
+{
+    struct proc server;
+    struct conn c;
+    char line[512];
+    int port = server_start(&server, "05-doctor", NULL);
+    if (!port || !open_patient(&c, port, "127.0.0.1"))
+        return;
+    send_all(c.fd, "Men are all alike.\r\0", 20);
+    conn_read_line(&c, line, sizeof line, timeout_ms(5000));
+    expect_str("the answer to a line ended by CR NUL", line, "IN WHAT WAY");
+    send_text(c.fd, "You don't argue with me.\r");
+    conn_read_line(&c, line, sizeof line, timeout_ms(5000));
+    expect_str("the answer to a line ended by CR alone", line, "WHY DO YOU THINK I DON'T ARGUE WITH YOU");
+    send_text(c.fd, "\n");                 /* the LF of that CR came late: no empty line */
+    send_text(c.fd, "\xff\xf4\xff\xfd\x06"); /* IAC IP, IAC DO TIMING-MARK */
+    expect(recv_until(c.fd, line, sizeof line, "\xff\xfb\x06", timeout_ms(5000)) > 0 &&
+           strstr(line, "\xff\xfb\x06") != NULL, "IAC WILL TIMING-MARK in answer to telnet's Ctrl+C");
+    send_text(c.fd, "\r\n");            /* a line that held only telnet commands: no goodbye */
+    send_text(c.fd, "You are afraid of me.\r\n");
+    conn_read_line(&c, line, sizeof line, timeout_ms(5000));
+    expect_str("the next answer", line, "WHAT MAKES YOU THINK I AM AFRAID OF YOU");
+    conn_close(&c);
+    server_stop(&server);
+}
+
+static void doctor_turns_patients_away_when_out_of_descriptors(void)
+{
+    struct proc server;
+    struct conn c[14];
+    char *argv[] = {"0", NULL}, *at, line[512];
+    int i, port = 0, busy = 0, greeted = 0, failures = 0;
+    if (on_wine)
+        skip("under wine: RLIMIT_NOFILE limits wine's own descriptors, not the program's");
+    /* 12 descriptors: 0-2, the listener, the spare, a few patients */
+    if (proc_start_limited(&server, 12, bin_path("05-doctor", "server"), argv) != 0 ||
+        !proc_wait_for(&server, "\n", timeout_ms(5000)) || !(at = strstr(server.buf, "port ")) ||
+        sscanf(at, "port %d", &port) != 1) {
+        expect(0, "the server to start with 12 descriptors, got %s", server.buf);
+        return;
+    }
+    for (i = 0; i < 14; i++) {
+        if (conn_open(&c[i], "127.0.0.1", port) != 0)
+            continue;
+        conn_read_line(&c[i], line, sizeof line, timeout_ms(3000));
+        greeted += strcmp(line, greeting) == 0;
+        busy += strstr(line, "BUSY") != NULL;
+    }
+    expect(greeted >= 1 && greeted <= 7 && greeted + busy == 14,
+           "a few patients greeted, every other one told the doctor is busy: %d greeted, %d busy",
+           greeted, busy);
+    proc_wait_for(&server, "accept() failed", timeout_ms(3000));
+    proc_wait_for(&server, "(a line that never comes)", 500);     /* the rest of the log */
+    for (at = server.buf; (at = strstr(at, "accept() failed")) != NULL; at++)
+        failures++;
+    expect(failures >= 1 && failures <= 14, "one accept() failure logged per patient turned "
+           "away, not a busy loop: %d logged", failures);
+    for (i = 0; i < 14; i++)
+        conn_close(&c[i]);
+    server_stop(&server);
+}
+
 const struct test doctor_tests[] = {
     {"doctor_reproduces_the_cacm_1966_conversation_over_a_socket",
      doctor_reproduces_the_cacm_1966_conversation_over_a_socket},
@@ -300,5 +364,9 @@ const struct test doctor_tests[] = {
     {"doctor_runs_a_script_given_with_s_and_names_a_missing_one",
      doctor_runs_a_script_given_with_s_and_names_a_missing_one},
     {"doctor_tells_patients_when_the_server_closes", doctor_tells_patients_when_the_server_closes},
+    {"doctor_takes_telnet_line_ends_and_answers_its_ctrl_c",
+     doctor_takes_telnet_line_ends_and_answers_its_ctrl_c},
+    {"doctor_turns_patients_away_when_out_of_descriptors",
+     doctor_turns_patients_away_when_out_of_descriptors},
     {0, 0},
 };

@@ -59,7 +59,10 @@ static inline void chat_make_printable(char *text, int len)
 
 static inline void chat_print(const struct chat *c, char *line, int len, int cut)
 {
-    chat_make_printable(line, len);
+    chat_make_printable(line, len);     /* NULs too: then it is a C string */
+    line_drop_telnet_commands(line);    /* telnet's own bytes are not text */
+    if (line[0] == '\0')
+        return;                         /* it held only telnet commands */
     printf("%s: %s%s\n", c->peer_name, line, cut ? " [cut: too long]" : "");
 }
 
@@ -78,6 +81,7 @@ static inline int chat_from_peer(struct chat *c)
         return n == 0 ? CHAT_PEER_LEFT : CHAT_FAILED;
     }
     line_added(&c->from_peer, n);
+    tcp_answer_telnet_mark(c->peer, space, n);
     while ((len = line_next(&c->from_peer, line, &cut)) >= 0) {
         if (len == 0)
             return CHAT_PEER_LEFT;
@@ -118,7 +122,7 @@ static inline void chat_turn_away(net_socket listener)
     net_socket extra = accept(listener, NULL, NULL);
     if (extra != NET_INVALID) {
         tcp_send_all(extra, busy, sizeof busy - 1);
-        net_close(extra);
+        tcp_close_after_reading(extra);
         printf("(turned away a second client: one conversation at a time)\n");
     }
 }

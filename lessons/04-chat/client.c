@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     if (end == CHAT_PEER_LEFT)
         printf("the server closed the connection: the chat is over\n");
     else if (end == CHAT_FAILED)
-        net_fail(PROG, "the connection", net_error());
+        net_fail(PROG, "recv() or send() on the connection", net_error());
     else
         printf("you left the chat\n");
     net_close(chat.peer);

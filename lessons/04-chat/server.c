@@ -36,19 +36,27 @@ static const char usage[] =
 static const char greeting[] =
     "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
 
-/* Nobody to talk to yet: lines typed now go nowhere, and we say so. Returns
- * -1 at end of input (nobody will type here again), else 0. */
-static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *typed)
+/* Lines typed while nobody is connected go nowhere, and we say so; empty
+ * ones too: none is kept for the next client. */
+static void drop_typed_lines(struct line_buffer *typed)
 {
     char line[LINE_LIMIT + 1];
-    int room, n, cut;
+    int cut;
+    while (line_next(typed, line, &cut) >= 0)
+        printf("(nobody is connected: that line went nowhere)\n");
+}
+
+/* Nobody to talk to yet. Returns -1 at end of input (nobody will type here
+ * again), else 0. */
+static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *typed)
+{
+    int room, n;
     char *space = line_space(typed, &room);
     n = net_keyboard_read(keyboard, space, room);
     if (n <= 0)
         return -1;
     line_added(typed, n);
-    while (line_next(typed, line, &cut) >= 0)   /* empty ones too: none is kept */
-        printf("(nobody is connected yet: that line went nowhere)\n");
+    drop_typed_lines(typed);
     return 0;
 }
 
@@ -135,6 +143,7 @@ int main(int argc, char **argv)
         end = chat_run(&chat);
         say_how_it_ended(end, who);
         net_close(chat.peer);
+        drop_typed_lines(&typed);       /* typed after the hang-up, in one go */
         if (end == CHAT_INPUT_ENDED)
             keyboard_gone(&chat);
     }

@@ -53,6 +53,8 @@ struct patient {
 
 static struct patient patients[MAX_PATIENTS];
 static int npatients;
+static net_socket spare;        /* a descriptor to give up when we run out */
+static const char busy[] = "THE DOCTOR IS BUSY. PLEASE COME BACK LATER.\n";
 
 /* Sends one line, in ONE send(): text and newline sent apart would make two
  * small packets, and TCP's Nagle rule may hold the second one back. A socket
@@ -70,7 +72,7 @@ static int send_line(struct patient *p, const char *text)
 static void discharge(struct patient *p, const char *why)
 {
     printf("%s %s (%d patients)\n", p->who, why, --npatients);
-    net_close(p->sock);
+    tcp_close_after_reading(p->sock);
     eliza_free(p->doctor);
     p->sock = NET_INVALID;
     p->doctor = NULL;
@@ -84,7 +86,10 @@ static void admit(net_socket listener, const eliza_script *script)
     int i;
     net_socket s = accept(listener, (struct sockaddr *)&addr, &len);
     if (s == NET_INVALID) {
-        printf("accept() failed: %s (still serving)\n", net_strerror(net_error()));
+        int err = net_error();
+        printf("accept() failed: %s (still serving)\n", net_strerror(err));
+        if (err == NET_EMFILE || err == NET_ENFILE)
+            tcp_turn_away_without_descriptor(listener, &spare, busy);
         return;
     }
     for (i = 0; i < MAX_PATIENTS && patients[i].sock != NET_INVALID; i++)
@@ -92,8 +97,8 @@ static void admit(net_socket listener, const eliza_script *script)
     /* No seat, or a descriptor too big for an fd_set: say so, don't crash. */
     if (i == MAX_PATIENTS || !net_fits_fd_set(s, npatients + 1) ||
         (patients[i].doctor = eliza_new(script)) == NULL) {
-        tcp_send_all(s, "THE DOCTOR IS BUSY. PLEASE COME BACK LATER.\n", 44);
-        net_close(s);
+        tcp_send_all(s, busy, sizeof busy - 1);
+        tcp_close_after_reading(s);
         printf("turned a patient away: the waiting room is full\n");
         return;
     }
@@ -125,6 +130,11 @@ static int answer_lines(struct patient *p, int at_end)
     int len, cut = 0;
     while ((len = line_next(&p->in, line, &cut)) >= 0 ||
            (at_end && (len = line_rest(&p->in, line)) > 0)) {
+        blank_control_chars(line, len);         /* NULs too: then it is a C string */
+        line_drop_telnet_commands(line);        /* and telnet's own bytes go */
+        if (len > 0 && line[0] == '\0')
+            continue;                           /* it held only telnet commands */
+        len = (int)strlen(line);
         if (len == 0) {         /* an empty line: the session is over */
             send_line(p, "GOODBYE. THANK YOU FOR TALKING TO ME.");
             discharge(p, "said goodbye");
@@ -133,9 +143,6 @@ static int answer_lines(struct patient *p, int at_end)
         if (cut) {              /* the rest of it is dropped by line_next */
             strcpy(reply, "PLEASE KEEP YOUR LINES SHORTER. I ONLY READ THE FIRST 1024 CHARACTERS.");
         } else {
-            blank_control_chars(line, len);     /* NULs too: then it is a C string */
-            line_drop_telnet_commands(line);    /* and telnet's own bytes go */
-            len = (int)strlen(line);
             eliza_reply(p->doctor, line, (size_t)len, reply, sizeof reply);
         }
         if (send_line(p, reply) != 0) {
@@ -153,6 +160,7 @@ static void hear_patient(struct patient *p)
     n = recv(p->sock, space, room, 0);
     if (n > 0) {
         line_added(&p->in, n);
+        tcp_answer_telnet_mark(p->sock, space, n);
         answer_lines(p, 0);
     } else if (n == 0 && answer_lines(p, 1) < 0) {
         return;                         /* already discharged */
@@ -229,6 +237,7 @@ int main(int argc, char **argv)
         patients[i].sock = NET_INVALID;
     listener = tcp_listen(PROG, values[0], port);
     net_announce(PROG, listener, values[0]);
+    spare = socket(AF_INET, SOCK_STREAM, 0);
     printf("script: %s; up to %d patients at once\n", script_path, MAX_PATIENTS);
     net_catch_interrupt();
 

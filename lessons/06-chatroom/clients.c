@@ -11,6 +11,7 @@
  *   - no descriptor goes into an fd_set it does not fit in, and a spare
  *     descriptor lets us say "room full" even when the system has none left.
  */
+#include "../../common/tcp.h"
 #include "server.h"
 
 /* ---- the outbox: what the room says waits here until send() takes it ------ */
@@ -59,27 +60,13 @@ int send_outbox(struct client *c)
 
 /* ---- arriving ------------------------------------------------------------ */
 
+static const char room_full[] = "* room full: try again later\r\n";
+
 /* One try, no waiting: a fresh socket's send buffer is empty. */
 static void say_room_full(net_socket s)
 {
-    static const char full[] = "* room full: try again later\r\n";
-    send(s, full, (int)sizeof full - 1, 0);
-    net_close(s);
-}
-
-/* When accept() fails for want of descriptors (EMFILE), the newcomer stays
- * queued and select() reports it again at once. Closing our spare frees one
- * descriptor, enough to accept it, say why, and close it. */
-static void refuse_for_lack_of_descriptors(struct server *sv)
-{
-    net_socket s;
-    if (sv->spare == NET_INVALID)
-        return;
-    net_close(sv->spare);
-    s = accept(sv->listener, NULL, NULL);
-    if (s != NET_INVALID)
-        say_room_full(s);
-    sv->spare = socket(AF_INET, SOCK_STREAM, 0);
+    send(s, room_full, (int)sizeof room_full - 1, 0);
+    tcp_close_after_reading(s);
 }
 
 static void seat_newcomer(struct server *sv, net_socket s, const char *addr)
@@ -115,7 +102,7 @@ void accept_newcomers(struct server *sv)
                 return;                 /* nobody else is waiting */
             printf("accept() failed: %s (still serving)\n", net_strerror(err));
             if (err == NET_EMFILE || err == NET_ENFILE)
-                refuse_for_lack_of_descriptors(sv);
+                tcp_turn_away_without_descriptor(sv->listener, &sv->spare, room_full);
             return;
         }
         seat_newcomer(sv, s, net_addr_text((struct sockaddr *)&peer, addr, sizeof addr));
@@ -136,10 +123,12 @@ void drop_client(struct server *sv, int seat, const char *why)
     if (c->overflowed) {                /* a reset: the system would keep trying */
         struct linger now = {1, 0};     /* to deliver its backlog, for minutes */
         setsockopt(c->s, SOL_SOCKET, SO_LINGER, (const char *)&now, sizeof now);
-    } else if (c->out_len > 0) {
-        send_outbox(c);                 /* a last "bye": one try, no waiting */
+        net_close(c->s);
+    } else {
+        if (c->out_len > 0)
+            send_outbox(c);             /* a last "bye": one try, no waiting */
+        tcp_close_after_reading(c->s);
     }
-    net_close(c->s);
     free(c->out);
     memset(c, 0, sizeof *c);
     c->s = NET_INVALID;

@@ -68,6 +68,7 @@ static void read_from(struct server *sv, int seat)
         if (n <= 0)
             break;
         line_added(&c->in, n);
+        tcp_answer_telnet_mark(c->s, space, n);
         if (hear_lines(sv, seat, 0)) {
             drop_client(sv, seat, "quit");
             return;
