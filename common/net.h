@@ -570,6 +570,31 @@ static inline BOOL WINAPI net_on_console_event(DWORD event)
     *net_stop_flag() = 1;
     return TRUE;                /* handled: don't kill the process yet */
 }
+
+/* The console's input mode as we found it, given back at exit. */
+static inline DWORD *net_console_mode(void)
+{
+    static DWORD mode;
+    return &mode;
+}
+
+static inline void net_console_restore(void)
+{
+    SetConsoleMode(GetStdHandle(STD_INPUT_HANDLE), *net_console_mode());
+}
+
+/* A click in a console window starts QuickEdit's selection, and until it
+ * ends every write to that window waits: one click in the server's window
+ * would freeze the whole class. So QuickEdit is off while the server runs
+ * (Edit > Mark still selects text). */
+static inline void net_console_no_quick_edit(void)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    DWORD *mode = net_console_mode();
+    if (GetConsoleMode(in, mode) && (*mode & ENABLE_QUICK_EDIT_MODE) &&
+        SetConsoleMode(in, (*mode & ~ENABLE_QUICK_EDIT_MODE) | ENABLE_EXTENDED_FLAGS))
+        atexit(net_console_restore);
+}
 #else
 static inline void net_on_signal(int sig)
 {
@@ -581,11 +606,14 @@ static inline void net_on_signal(int sig)
 /* Instead of dying at once on Ctrl+C or SIGTERM, let the program notice
  * *net_stop_flag() and close down in order (telling its clients). On POSIX
  * the signal also interrupts select() (EINTR); on Windows the handler runs in
- * another thread, so a server should give select() a timeout to look again. */
+ * another thread, so a server should give select() a timeout to look again.
+ * For a server that runs until Ctrl+C, Windows' QuickEdit is turned off too
+ * (see above): such a server returns from main(), and gets it back. */
 static inline void net_catch_interrupt(void)
 {
 #ifdef _WIN32
     SetConsoleCtrlHandler(net_on_console_event, TRUE);
+    net_console_no_quick_edit();
 #else
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -611,7 +639,7 @@ static inline void net_catch_interrupt(void)
  * n = net_keyboard_read(kb, buf, size): > 0 bytes, 0 end of input, < 0 error.
  */
 #ifdef _WIN32
-static DWORD WINAPI net_keyboard_pump(LPVOID arg)
+static inline DWORD WINAPI net_keyboard_pump(LPVOID arg)
 {
     SOCKET out = (SOCKET)arg;
     HANDLE in = GetStdHandle(STD_INPUT_HANDLE);

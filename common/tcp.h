@@ -117,8 +117,10 @@ static inline void tcp_answer_telnet_mark(net_socket s, const char *data, int n)
     for (i = 0; i + 2 < n; i++) {
         if (b[i] != 255)
             continue;
-        if (b[i + 1] == 253 && b[i + 2] == 6)               /* IAC DO TIMING-MARK */
-            send(s, mark, (int)sizeof mark, 0);
+        if (b[i + 1] == 253 && b[i + 2] == 6) {             /* IAC DO TIMING-MARK */
+            send(s, mark, (int)sizeof mark, 0);             /* one answers them all */
+            return;
+        }
         i++;                    /* IAC IAC is a data byte 255, not a command */
     }
 }

@@ -162,8 +162,11 @@ static void chatroom_commands_who_nick_msg_help_quit_and_unknown(void)
     hear(&b, "* you are now robert\r\n");
     hear(&a, "* bob is now robert\r\n");
     hear(&c, "* bob is now robert\r\n");
+    say(&b, "/nick robert\n");                     /* no news for the others */
+    hear(&b, "* you are robert already\r\n");
     say(&b, "still me\n");
     hear(&c, "robert: still me\r\n");
+    expect(strstr(a.got, "robert is now robert") == NULL, "no \"robert is now robert\", got %s", a.got);
     say(&c, "/dance\n");
     hear(&c, "unknown command /dance; /help lists the commands");
     say(&c, "/help\n");
@@ -177,6 +180,11 @@ static void chatroom_commands_who_nick_msg_help_quit_and_unknown(void)
     hear(&a, "* carol left\r\n");
     say(&a, "/who\n");
     hear(&a, "* 2 here: alice robert\r\n");
+    say(&b, "/quit");                               /* no newline, then end of input */
+    shutdown(b.fd, SHUT_WR);
+    hear(&a, "* robert left\r\n");
+    expect(proc_wait_for(&server, "robert quit", timeout_ms(5000)),
+           "the log to say robert quit, got %s", server.buf);
     close(a.fd);
     close(b.fd);
     close(c.fd);
@@ -237,6 +245,8 @@ static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
     say(&a, "/msg bob \033[5msecret\n");
     hear(&b, "alice (private): [5msecret\r\n");
     expect(strchr(b.got, '\033') == NULL, "no ESC byte anywhere, got: %s", b.got);
+    say(&a, "C1 \xc2\x9b" "2J \xc2\x85" "end\n");  /* CSI and NEL as UTF-8: C1 controls */
+    hear(&b, "alice: C1 2J end\r\n");
     send_all(a.fd, "before\0after\n", 13);  /* a NUL byte goes like the others, */
     hear(&b, "alice: beforeafter\r\n");       /* and takes nothing after it along */
     close(a.fd);

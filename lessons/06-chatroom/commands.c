@@ -44,6 +44,10 @@ static void change_name(struct room *r, int seat, const char *name)
         room_say(r, seat, "* %s; your name is still %s", problem, m->name);
         return;
     }
+    if (strcmp(name, m->name) == 0) {   /* nothing to tell the others */
+        room_say(r, seat, "* you are %s already", m->name);
+        return;
+    }
     strcpy(old, m->name);
     strcpy(m->name, name);
     room_say(r, seat, "* you are now %s", m->name);

@@ -187,12 +187,19 @@ static enum room_event choose_name(struct room *r, int seat, const char *line)
 
 /* ---- lines ------------------------------------------------------------- */
 
+/* Removes control characters but tab: C0 (below 0x20), DEL, and C1
+ * (U+0080-U+009F, in UTF-8 C2 80-C2 9F: U+009B starts an escape sequence
+ * on terminals that obey C1 controls). */
 void room_clean(char *text)
 {
     char *to = text;
-    for (; *text; text++)
-        if ((unsigned char)*text >= 0x20 ? *text != 0x7f : *text == '\t')
+    for (; *text; text++) {
+        unsigned char c = (unsigned char)*text, next = (unsigned char)text[1];
+        if (c == 0xc2 && next >= 0x80 && next <= 0x9f)
+            text++;                     /* a C1 control: both of its bytes go */
+        else if (c >= 0x20 ? c != 0x7f : c == '\t')
             *to++ = *text;
+    }
     *to = '\0';
 }
 

@@ -58,8 +58,9 @@ void room_close(struct room *r);
 
 /* Why `name` can't be used by `seat`, or NULL if it can. */
 const char *room_name_problem(const struct room *r, int seat, const char *name);
-/* Removes control characters (all but tab) so no escape sequence reaches
- * anyone's terminal; bytes 0x80 and up stay, so UTF-8 text passes. */
+/* Removes control characters (all but tab, C1 ones too) so no escape
+ * sequence reaches anyone's terminal; other bytes from 0x80 stay, so UTF-8
+ * text passes. */
 void room_clean(char *text);
 
 /* Shared by room.c and commands.c. */

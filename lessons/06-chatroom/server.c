@@ -75,8 +75,7 @@ static void read_from(struct server *sv, int seat)
         }
     }
     if (n == 0) {                       /* the client closed: its last words count */
-        hear_lines(sv, seat, 1);
-        drop_client(sv, seat, "left");
+        drop_client(sv, seat, hear_lines(sv, seat, 1) ? "quit" : "left");
     } else if (n < 0 && !net_would_block(net_error())) {
         char why[300];                  /* ECONNRESET, say: that client only */
         snprintf(why, sizeof why, "dropped: recv() failed: %s", net_strerror(net_error()));
