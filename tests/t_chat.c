@@ -57,7 +57,7 @@ static void chat_lines_cross_in_both_directions_in_any_order(void)
     server_stop(&server);
 }
 
-static void chat_reassembles_split_lines_and_accepts_crlf(void)
+static void chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes(void)
 {
     struct proc server;
     char greeting[256] = "";
@@ -73,6 +73,9 @@ static void chat_reassembles_split_lines_and_accepts_crlf(void)
     send_text(fd, "ne\r\nsecond\r\nthird\n");
     expect(proc_wait_for(&server, "client: third\n", timeout_ms(5000)), "all three lines printed");
     expect_has("server output", server.buf, "client: split line\nclient: second\nclient: third\n");
+    send_text(fd, "esc \033[2J, csi \xc2\x9b" "2J, \xc3\xa9\tend\r\n");   /* no escapes reach us */
+    expect(proc_wait_for(&server, "client: esc ?[2J, csi ??2J, \xc3\xa9\tend\n", timeout_ms(5000)),
+           "control characters shown as ?, tab and UTF-8 kept, got %s", server.buf);
     close(fd);
     server_stop(&server);
 }
@@ -360,7 +363,7 @@ const struct test chat_tests[] = {
     {"chat_leaving_client_goes_though_the_peer_keeps_talking",
      chat_leaving_client_goes_though_the_peer_keeps_talking},
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
-    {"chat_reassembles_split_lines_and_accepts_crlf", chat_reassembles_split_lines_and_accepts_crlf},
+    {"chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes", chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes},
     {"chat_long_line_is_cut_without_breaking_the_next", chat_long_line_is_cut_without_breaking_the_next},
     {"chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet",
      chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet},

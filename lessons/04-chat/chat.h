@@ -47,14 +47,20 @@ struct chat {
     struct line_buffer *from_keyboard;  /* kept across conversations */
 };
 
-/* Replaces control characters (an escape sequence could redraw our screen);
- * tabs and bytes >= 0x80 (UTF-8) pass. */
+/* Replaces control characters (an escape sequence could redraw our screen):
+ * C0, DEL, and C1 (U+0080-U+009F, in UTF-8 C2 80-C2 9F); tabs and the rest
+ * of UTF-8 pass. */
 static inline void chat_make_printable(char *text, int len)
 {
     int i;
-    for (i = 0; i < len; i++)
-        if (((unsigned char)text[i] < 0x20 && text[i] != '\t') || text[i] == 0x7f)
-            text[i] = '?';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == 0xc2 && i + 1 < len && (text[i + 1] & 0xe0) == 0x80)
+            text[i++] = '?';            /* and the next byte, below */
+        else if (!((c < 0x20 && c != '\t') || c == 0x7f))
+            continue;
+        text[i] = '?';
+    }
 }
 
 static inline void chat_print(const struct chat *c, char *line, int len, int cut)
