@@ -237,7 +237,7 @@ int main(int argc, char **argv)
         patients[i].sock = NET_INVALID;
     listener = tcp_listen(PROG, values[0], port);
     net_announce(PROG, listener, values[0]);
-    spare = socket(AF_INET, SOCK_STREAM, 0);
+    spare = tcp_spare();
     printf("script: %s; up to %d patients at once\n", script_path, MAX_PATIENTS);
     net_catch_interrupt();
 

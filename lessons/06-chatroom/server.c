@@ -166,7 +166,7 @@ int main(int argc, char **argv)
         return 1;
     sv.listener = tcp_listen(PROG, values[0], port);
     net_set_nonblocking(sv.listener);   /* accept() must not wait for one who gave up */
-    sv.spare = socket(AF_INET, SOCK_STREAM, 0);
+    sv.spare = tcp_spare();
     sv.clients = (struct client *)calloc((size_t)sv.max_clients, sizeof *sv.clients);
     sv.members = (struct member *)calloc((size_t)sv.max_clients, sizeof *sv.members);
     if (sv.clients == NULL || sv.members == NULL)
