@@ -116,7 +116,11 @@ $(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c
 
-FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom
+$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h
+	@mkdir -p $(FUZZ_BIN)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -o $@ $<
+
+FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom $(FUZZ_BIN)/fuzz_line
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
 	    echo "== $$f for $(FUZZ_SECONDS) s"; \
