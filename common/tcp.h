@@ -112,16 +112,14 @@ static inline net_socket tcp_connect_to(const char *prog, const char *host, cons
 static inline void tcp_answer_telnet_mark(net_socket s, const char *data, int n)
 {
     static const char mark[] = { (char)255, (char)251, 6 };  /* IAC WILL TIMING-MARK */
-    const unsigned char *b = (const unsigned char *)data;
-    int i;
-    for (i = 0; i + 2 < n; i++) {
-        if (b[i] != 255)
-            continue;
-        if (b[i + 1] == 253 && b[i + 2] == 6) {             /* IAC DO TIMING-MARK */
+    const unsigned char *b = (const unsigned char *)data, *end = b + (n > 0 ? n : 0), *iac;
+    while ((iac = (const unsigned char *)memchr(b, 255, (size_t)(end - b))) != NULL
+           && end - iac >= 3) {
+        if (iac[1] == 253 && iac[2] == 6) {                 /* IAC DO TIMING-MARK */
             send(s, mark, (int)sizeof mark, 0);             /* one answers them all */
             return;
         }
-        i++;                    /* IAC IAC is a data byte 255, not a command */
+        b = iac + 2;            /* IAC IAC is a data byte 255, not a command */
     }
 }
 
