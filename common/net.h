@@ -196,8 +196,17 @@ static inline const char *net_strerror(int err)
 {
     static char text[256];
 #ifdef _WIN32
-    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                             NULL, (DWORD)err, 0, text, (DWORD)sizeof text, NULL);
+    /* The message comes in UTF-16 and is converted for the console's code
+     * page (chcp): FormatMessageA would give the ANSI code page, and a
+     * French "refusée" would show as "refusÚe" in cmd.exe. */
+    wchar_t wide[200];
+    UINT cp = GetConsoleOutputCP();
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                             NULL, (DWORD)err, 0, wide, 200, NULL);
+    int len = n == 0 ? 0 : WideCharToMultiByte(cp != 0 ? cp : CP_ACP, 0, wide, (int)n, text,
+                                               (int)sizeof text - 1, NULL, NULL);
+    n = len > 0 ? (DWORD)len : 0;
+    text[n] = '\0';
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' ||
                      text[n - 1] == ' ' || text[n - 1] == '.'))
         text[--n] = '\0';
@@ -262,7 +271,11 @@ static inline void net_fail_lookup(const char *prog, const char *host, int rc)
 {
     char why[256];
     size_t len;
+#ifdef _WIN32
+    snprintf(why, sizeof why, "%s", net_strerror(rc));  /* Winsock errors there, in */
+#else                                                   /* the console's code page */
     snprintf(why, sizeof why, "%s", gai_strerror(rc));
+#endif
     len = strlen(why);                  /* Windows ends it with ".  " */
     while (len > 0 && (why[len - 1] == ' ' || why[len - 1] == '.' || why[len - 1] == '\r' ||
                        why[len - 1] == '\n'))
