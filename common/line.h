@@ -79,14 +79,17 @@ static inline int line_copy(const char *from, int len, char *out, int *cut)
     return len;
 }
 
-/* Where the first line held ends (the index of its LF or CR), or -1. */
+/* Where the first line held ends (the index of its LF or CR), or -1. The
+ * CR is only looked for before the first LF: memchr() is much faster than a
+ * loop of our own, and a chat server runs this for every line. */
 static inline int line_find_end(const struct line_buffer *lb)
 {
-    int i;
-    for (i = 0; i < lb->len; i++)
-        if (lb->data[i] == '\n' || lb->data[i] == '\r')
-            return i;
-    return -1;
+    const char *lf = (const char *)memchr(lb->data, '\n', (size_t)lb->len);
+    int before = lf != NULL ? (int)(lf - lb->data) : lb->len;
+    const char *cr = (const char *)memchr(lb->data, '\r', (size_t)before);
+    if (cr != NULL)
+        return (int)(cr - lb->data);
+    return lf != NULL ? before : -1;
 }
 
 /* Drops the first line's bytes and its end, which is one byte, or two for
