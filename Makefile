@@ -38,7 +38,7 @@ DOCTOR   := $(L)/05-doctor/server$(EXE) $(L)/05-doctor/client$(EXE)
 CHATROOM := $(L)/06-chatroom/server$(EXE) $(L)/06-chatroom/client$(EXE)
 PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
 
-COMMON   := common/net.h common/tcp.h common/line.h $(L)/04-chat/chat.h
+COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h $(L)/04-chat/chat.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 # A change of compiler or flags (a sanitizer run, a cross-build) rebuilds.

@@ -11,7 +11,7 @@
  *   - one select() waits for two things at once: a line from the keyboard
  *     and a line from the server, so neither has to wait for the other;
  *   - Windows' select() takes only sockets, so the keyboard comes through
- *     net_keyboard_open(), a socket fed by a small thread (see common/net.h);
+ *     net_keyboard_open(), a socket fed by a small thread (common/console.h);
  *   - one recv() may bring half a line, or ten: the client shows them as
  *     they come; the server is the one that must cut the stream into lines.
  */
