@@ -55,7 +55,13 @@ static inline void net_console_no_quick_edit(void)
 #else
 static inline void net_on_signal(int sig)
 {
-    (void)sig;
+    /* The terminal has echoed ^C after whatever was on the line: end that
+     * line, so the server's goodbye starts on its own. (printf() is not
+     * safe in a signal handler; write() is.) */
+    if (sig == SIGINT && isatty(STDOUT_FILENO)) {
+        ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
+        (void)ignored;
+    }
     *net_stop_flag() = 1;
 }
 #endif
