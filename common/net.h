@@ -56,6 +56,7 @@ typedef SOCKET net_socket;
 #  define NET_EADDRINUSE  WSAEADDRINUSE
 #  define NET_EADDRNOTAVAIL WSAEADDRNOTAVAIL
 #  define NET_ECONNREFUSED WSAECONNREFUSED
+#  define NET_ECONNRESET  WSAECONNRESET
 #  define NET_ETIMEDOUT   WSAETIMEDOUT
 #  define NET_EHOSTUNREACH WSAEHOSTUNREACH
 #  define NET_ENETUNREACH WSAENETUNREACH
@@ -92,6 +93,7 @@ typedef int net_socket;
 #  define NET_EADDRINUSE  EADDRINUSE
 #  define NET_EADDRNOTAVAIL EADDRNOTAVAIL
 #  define NET_ECONNREFUSED ECONNREFUSED
+#  define NET_ECONNRESET  ECONNRESET
 #  define NET_ETIMEDOUT   ETIMEDOUT
 #  define NET_EHOSTUNREACH EHOSTUNREACH
 #  define NET_ENETUNREACH ENETUNREACH
@@ -249,6 +251,9 @@ static inline const char *net_hint(int err)
         return "that address is not one of this machine's: leave -b out, or give one it has";
     if (err == NET_ECONNREFUSED)
         return "is the server running, on that port?";
+    if (err == NET_ECONNRESET)
+        return "the other side broke the connection off (it stopped, or dropped us: "
+               "the chat room drops a client that stops reading)";
     if (err == NET_ETIMEDOUT || err == NET_EHOSTUNREACH || err == NET_ENETUNREACH)
         return "check the address, and that a firewall lets the port through";
     if (err == NET_EMFILE || err == NET_ENFILE || err == NET_ENOBUFS)
