@@ -144,10 +144,23 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
     return -1;
 }
 
+/* How many bytes the control character at p takes, or 0 if none starts
+ * there. C0 (but tab) and DEL take 1; a C1 control (U+0080-U+009F, in UTF-8
+ * C2 80-C2 9F) takes 2: U+009B starts escape sequences on terminals that
+ * obey C1 controls. The rest of UTF-8 is text. */
+static inline int line_control_size(const char *p, const char *end)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c == 0xc2 && end - p >= 2 && ((unsigned char)p[1] & 0xe0) == 0x80)
+        return 2;
+    return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
 /* Telnet mixes commands into the text: byte 255 (IAC), a command, and for
  * WILL/WONT/DO/DONT (251-254) an option. 255 never occurs in UTF-8 text, so
- * a server that telnet users reach removes them from each line it reads. */
-static inline void line_drop_telnet_commands(char *line)
+ * a server that telnet users reach removes them from each line it reads.
+ * Returns the line's new length: 0 for a line that held only commands. */
+static inline int line_drop_telnet_commands(char *line)
 {
     unsigned char *from = (unsigned char *)line, *to = from;
     while (*from) {
@@ -162,6 +175,7 @@ static inline void line_drop_telnet_commands(char *line)
             from++;                                 /* the command */
     }
     *to = '\0';
+    return (int)(to - (unsigned char *)line);
 }
 
 /* At end of input: whatever is left, a last line that had no newline.

@@ -137,29 +137,38 @@ static inline void tcp_close_after_reading(net_socket s)
     net_close(s);
 }
 
+/* Tells a newcomer why it can't stay, in one send() (a fresh socket's
+ * buffer is empty, so it takes it all), and closes. */
+static inline void tcp_turn_away(net_socket s, const char *why)
+{
+    send(s, why, (int)strlen(why), 0);
+    tcp_close_after_reading(s);
+}
+
 /* When accept() fails for want of descriptors (EMFILE), the newcomer stays
  * queued and select() reports the listener again at once: the server would
  * spin. So a server keeps one spare descriptor (any socket: IPv4, or IPv6 on
  * a machine without IPv4); closing it frees one, enough to accept the
- * newcomer, send `why` and close; then the spare is taken back. */
+ * newcomer, send `why` and close; then the spare is taken back. Call it with
+ * the error of every failed accept(): it acts on EMFILE and ENFILE only. */
 static inline net_socket tcp_spare(void)
 {
     net_socket s = socket(AF_INET, SOCK_STREAM, 0);
     return s != NET_INVALID ? s : socket(AF_INET6, SOCK_STREAM, 0);
 }
 
-static inline void tcp_turn_away_without_descriptor(net_socket listener, net_socket *spare,
-                                                    const char *why)
+static inline void tcp_turn_away_when_out_of_descriptors(net_socket listener, net_socket *spare,
+                                                         int err, const char *why)
 {
     net_socket s;
+    if (err != NET_EMFILE && err != NET_ENFILE)
+        return;
     if (*spare == NET_INVALID && (*spare = tcp_spare()) == NET_INVALID)
         return;                 /* none could be had since the last time */
     net_close(*spare);
     s = accept(listener, NULL, NULL);
-    if (s != NET_INVALID) {
-        send(s, why, (int)strlen(why), 0);  /* one try: the buffer is empty */
-        tcp_close_after_reading(s);
-    }
+    if (s != NET_INVALID)
+        tcp_turn_away(s, why);
     *spare = tcp_spare();
 }
 

@@ -380,8 +380,7 @@ void proc_stop_all(void)
 int server_start(struct proc *p, const char *lesson, const char *const extra[])
 {
     char *argv[24];
-    const char *line;
-    int n = 0, port = 0;
+    int n = 0;
     while (extra != NULL && extra[n] != NULL && n < 22) {
         argv[n] = (char *)extra[n];
         n++;
@@ -390,6 +389,13 @@ int server_start(struct proc *p, const char *lesson, const char *const extra[])
     argv[n] = NULL;
     if (proc_startv(p, bin_path(lesson, "server"), argv) != 0)
         return 0;
+    return server_port(p);
+}
+
+int server_port(struct proc *p)
+{
+    const char *line;
+    int port = 0;
     if (!proc_wait_for(p, "\n", timeout_ms(10000)) || (line = strstr(p->buf, "port ")) == NULL ||
         strchr(p->buf, '\n') < line || sscanf(line, "port %d", &port) != 1 || port <= 0) {
         expect_has("the server's first line", p->buf, "port N");

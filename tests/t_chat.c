@@ -99,6 +99,25 @@ static void chat_long_line_is_cut_without_breaking_the_next(void)
     server_stop(&server);
 }
 
+/* The server waits for its next client: one connects, is greeted, and the
+ * first line it gets after the greeting is the one typed at the server now. */
+static void next_client_gets_the_typed_line(struct proc *server, int port, const char *typed)
+{
+    char buf[256] = "";
+    int fd;
+    expect(proc_wait_for(server, "waiting for the next client", timeout_ms(5000)),
+           "the server to wait again");
+    if (!expect((fd = tcp_connect("127.0.0.1", port)) >= 0, "the next client to connect"))
+        return;
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+    proc_write(server, typed);
+    buf[0] = '\0';
+    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
+    expect_str("the next client's first line (nothing typed before it came)", buf, typed);
+    close(fd);
+}
+
 static void chat_server_takes_the_next_client_after_one_leaves(void)
 {
     struct proc server;
@@ -108,17 +127,7 @@ static void chat_server_takes_the_next_client_after_one_leaves(void)
         return;
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
     close_with_reset(fd);              /* the rudest way to leave */
-    expect(proc_wait_for(&server, "waiting for the next client", timeout_ms(5000)),
-           "the server to notice and wait again");
-    fd = tcp_connect("127.0.0.1", port);
-    buf[0] = '\0';
-    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    expect_has("second client's greeting", buf, "Welcome to my chat room!");
-    proc_write(&server, "hello, second\n");
-    buf[0] = '\0';
-    recv_until(fd, buf, sizeof buf, "second\n", timeout_ms(5000));
-    expect_str("line from the server", buf, "hello, second\n");
-    close(fd);
+    next_client_gets_the_typed_line(&server, port, "hello, second\n");
     server_stop(&server);
 }
 
@@ -147,29 +156,21 @@ static void chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet(voi
            "the server to wait again");
     proc_write(&server, "half a line");       /* no newline: Ctrl+D in mid-line */
     usleep(200000);
-    fd = tcp_connect("127.0.0.1", port);
-    buf[0] = '\0';
-    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    proc_write(&server, "c\n");
-    buf[0] = '\0';
-    recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    expect_str("the next client's first line (nothing typed before it came)", buf, "c\n");
-    close(fd);
+    next_client_gets_the_typed_line(&server, port, "c\n");
     server_stop(&server);
 }
 
 static void chat_server_started_with_stdin_closed_still_serves(void)
 {
     struct proc server;
-    char cmd[512], buf[256] = "", *argv[] = {"-c", cmd, NULL}, *at;
+    char cmd[512], buf[256] = "", *argv[] = {"-c", cmd, NULL};
     int port = 0, fd;
     if (on_wine)
         skip("a POSIX shell's <&- has no Windows counterpart");
     snprintf(cmd, sizeof cmd, "exec %s 0 <&-", bin_path("04-chat", "server"));
-    if (proc_start_native(&server, "/bin/sh", argv) != 0 ||
-        !proc_wait_for(&server, "\n", timeout_ms(5000)) || !(at = strstr(server.buf, "port ")) ||
-        sscanf(at, "port %d", &port) != 1 || (fd = tcp_connect("127.0.0.1", port)) < 0) {
-        expect(0, "the server to start with stdin closed, got %s", server.buf);
+    if (proc_start_native(&server, "/bin/sh", argv) != 0 || !(port = server_port(&server)))
+        return;
+    if (!expect((fd = tcp_connect("127.0.0.1", port)) >= 0, "a client to connect")) {
         proc_stop(&server);
         return;
     }

@@ -47,27 +47,20 @@ struct chat {
     struct line_buffer *from_keyboard;  /* kept across conversations */
 };
 
-/* Replaces control characters (an escape sequence could redraw our screen):
- * C0, DEL, and C1 (U+0080-U+009F, in UTF-8 C2 80-C2 9F); tabs and the rest
- * of UTF-8 pass. */
+/* Replaces each byte of a control character with '?' (an escape sequence
+ * could redraw our screen); tabs and UTF-8 text pass (line_control_size). */
 static inline void chat_make_printable(char *text, int len)
 {
-    int i;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == 0xc2 && i + 1 < len && (text[i + 1] & 0xe0) == 0x80)
-            text[i++] = '?';            /* and the next byte, below */
-        else if (!((c < 0x20 && c != '\t') || c == 0x7f))
-            continue;
-        text[i] = '?';
-    }
+    int i, n;
+    for (i = 0; i < len; i += n > 0 ? n : 1)
+        if ((n = line_control_size(text + i, text + len)) > 0)
+            memset(text + i, '?', (size_t)n);
 }
 
 static inline void chat_print(const struct chat *c, char *line, int len, int cut)
 {
     chat_make_printable(line, len);     /* NULs too: then it is a C string */
-    line_drop_telnet_commands(line);    /* telnet's own bytes are not text */
-    if (line[0] == '\0')
+    if (line_drop_telnet_commands(line) == 0)
         return;                         /* it held only telnet commands */
     printf("%s: %s%s\n", c->peer_name, line, cut ? " [cut: too long]" : "");
 }
@@ -127,8 +120,7 @@ static inline void chat_turn_away(net_socket listener)
     static const char busy[] = "Sorry, the server is busy in another chat. Try again later.\n";
     net_socket extra = accept(listener, NULL, NULL);
     if (extra != NET_INVALID) {
-        tcp_send_all(extra, busy, sizeof busy - 1);
-        tcp_close_after_reading(extra);
+        tcp_turn_away(extra, busy);
         printf("(turned away a second client: one conversation at a time)\n");
     }
 }

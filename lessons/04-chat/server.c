@@ -37,16 +37,20 @@ static const char greeting[] =
     "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
 
 /* Lines typed while nobody is connected go nowhere, and we say so; empty
- * ones too: none is kept for the next client. With partial_too, so does the
- * start of a line (Ctrl+D in mid-line hands it over without its newline). */
-static void drop_typed_lines(struct line_buffer *typed, int partial_too)
+ * ones too: none is kept for the next client. */
+static void drop_typed_lines(struct line_buffer *typed)
 {
     char line[LINE_LIMIT + 1];
     int cut;
     while (line_next(typed, line, &cut) >= 0)
         printf("(nobody is connected: that line went nowhere)\n");
-    if (!partial_too)
-        return;
+}
+
+/* So does the start of a line typed before a client came (Ctrl+D in
+ * mid-line hands it over without its newline). */
+static void drop_unfinished_line(struct line_buffer *typed)
+{
+    char line[LINE_LIMIT + 1];
     if (line_rest(typed, line) >= 0)
         printf("\n(nobody was connected: that text went nowhere)\n");
     line_init(typed);                   /* the tail of a cut line goes too */
@@ -62,7 +66,7 @@ static int read_keyboard_while_alone(net_socket keyboard, struct line_buffer *ty
     if (n <= 0)
         return -1;
     line_added(typed, n);
-    drop_typed_lines(typed, 0);
+    drop_typed_lines(typed);
     return 0;
 }
 
@@ -143,14 +147,14 @@ int main(int argc, char **argv)
     for (;;) {                          /* Ctrl+C ends it */
         printf("waiting for a client...\n");
         chat.peer = wait_for_client(&chat, &typed, who, sizeof who);
-        drop_typed_lines(&typed, 1);
+        drop_unfinished_line(&typed);
         printf("%s connected: %s\n", who, chat.keyboard != NET_INVALID
                ? "type to chat, an empty line hangs up" : "listening only (input ended)");
         tcp_send_all(chat.peer, greeting, sizeof greeting - 1);
         end = chat_run(&chat);
         say_how_it_ended(end, who);
         net_close(chat.peer);
-        drop_typed_lines(&typed, 0);    /* typed after the hang-up, in one go */
+        drop_typed_lines(&typed);       /* typed after the hang-up, in one go */
         if (end == CHAT_INPUT_ENDED)
             keyboard_gone(&chat);
     }

@@ -56,10 +56,9 @@ static int npatients;
 static net_socket spare;        /* a descriptor to give up when we run out */
 static const char busy[] = "THE DOCTOR IS BUSY. PLEASE COME BACK LATER.\n";
 
-/* Sends one line, in ONE send(): text and newline sent apart would make two
- * small packets, and TCP's Nagle rule may hold the second one back. A socket
- * that can't take the line now belongs to a patient who is not reading their
- * replies: we won't wait for them. Returns 0 or -1. */
+/* Sends one line in ONE send(): text and newline sent apart make two packets,
+ * and Nagle's rule may hold the second back. A socket that can't take it now
+ * belongs to a patient who is not reading: we won't wait. Returns 0 or -1. */
 static int send_line(struct patient *p, const char *text)
 {
     char line[REPLY_MAX + 1];
@@ -88,8 +87,7 @@ static void admit(net_socket listener, const eliza_script *script)
     if (s == NET_INVALID) {
         int err = net_error();
         printf("accept() failed: %s (still serving)\n", net_strerror(err));
-        if (err == NET_EMFILE || err == NET_ENFILE)
-            tcp_turn_away_without_descriptor(listener, &spare, busy);
+        tcp_turn_away_when_out_of_descriptors(listener, &spare, err, busy);
         return;
     }
     for (i = 0; i < MAX_PATIENTS && patients[i].sock != NET_INVALID; i++)
@@ -97,8 +95,7 @@ static void admit(net_socket listener, const eliza_script *script)
     /* No seat, or a descriptor too big for an fd_set: say so, don't crash. */
     if (i == MAX_PATIENTS || !net_fits_fd_set(s, npatients + 1) ||
         (patients[i].doctor = eliza_new(script)) == NULL) {
-        tcp_send_all(s, busy, sizeof busy - 1);
-        tcp_close_after_reading(s);
+        tcp_turn_away(s, busy);
         printf("turned a patient away: the waiting room is full\n");
         return;
     }
@@ -131,20 +128,17 @@ static int answer_lines(struct patient *p, int at_end)
     while ((len = line_next(&p->in, line, &cut)) >= 0 ||
            (at_end && (len = line_rest(&p->in, line)) > 0)) {
         blank_control_chars(line, len);         /* NULs too: then it is a C string */
-        line_drop_telnet_commands(line);        /* and telnet's own bytes go */
-        if (len > 0 && line[0] == '\0')
+        if (len > 0 && (len = line_drop_telnet_commands(line)) == 0)
             continue;                           /* it held only telnet commands */
-        len = (int)strlen(line);
         if (len == 0) {         /* an empty line: the session is over */
             send_line(p, "GOODBYE. THANK YOU FOR TALKING TO ME.");
             discharge(p, "said goodbye");
             return -1;
         }
-        if (cut) {              /* the rest of it is dropped by line_next */
+        if (cut)                /* the rest of it is dropped by line_next */
             strcpy(reply, "PLEASE KEEP YOUR LINES SHORTER. I ONLY READ THE FIRST 1024 CHARACTERS.");
-        } else {
+        else
             eliza_reply(p->doctor, line, (size_t)len, reply, sizeof reply);
-        }
         if (send_line(p, reply) != 0) {
             discharge(p, "stopped reading the replies: let go");
             return -1;
@@ -175,7 +169,7 @@ static void serve_round(net_socket listener, const eliza_script *script)
 {
     fd_set readable;
     net_socket top = listener;
-    struct timeval second;
+    struct timeval second = {1, 0};     /* wake up now and then to notice Ctrl+C */
     int i;
     FD_ZERO(&readable);
     FD_SET(listener, &readable);
@@ -186,8 +180,6 @@ static void serve_round(net_socket listener, const eliza_script *script)
         if (patients[i].sock > top)
             top = patients[i].sock;
     }
-    second.tv_sec = 1;          /* wake up now and then to notice Ctrl+C */
-    second.tv_usec = 0;
     if (select((int)(top + 1), &readable, NULL, NULL, &second) < 0) {
         if (net_error() != NET_EINTR)
             printf("select() failed: %s\n", net_strerror(net_error()));

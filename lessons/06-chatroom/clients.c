@@ -62,19 +62,12 @@ int send_outbox(struct client *c)
 
 static const char room_full[] = "* room full: try again later\r\n";
 
-/* One try, no waiting: a fresh socket's send buffer is empty. */
-static void say_room_full(net_socket s)
-{
-    send(s, room_full, (int)sizeof room_full - 1, 0);
-    tcp_close_after_reading(s);
-}
-
 static void seat_newcomer(struct server *sv, net_socket s, const char *addr)
 {
     int seat = 0;
     if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
         printf("refused %s: room full (%d clients)\n", addr, sv->count);
-        say_room_full(s);
+        tcp_turn_away(s, room_full);
         return;
     }
     while (sv->clients[seat].s != NET_INVALID)
@@ -101,8 +94,7 @@ void accept_newcomers(struct server *sv)
             if (net_would_block(err))
                 return;                 /* nobody else is waiting */
             printf("accept() failed: %s (still serving)\n", net_strerror(err));
-            if (err == NET_EMFILE || err == NET_ENFILE)
-                tcp_turn_away_without_descriptor(sv->listener, &sv->spare, room_full);
+            tcp_turn_away_when_out_of_descriptors(sv->listener, &sv->spare, err, room_full);
             return;
         }
         seat_newcomer(sv, s, net_addr_text((struct sockaddr *)&peer, addr, sizeof addr));

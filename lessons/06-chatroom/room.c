@@ -187,18 +187,16 @@ static enum room_event choose_name(struct room *r, int seat, const char *line)
 
 /* ---- lines ------------------------------------------------------------- */
 
-/* Removes control characters but tab: C0 (below 0x20), DEL, and C1
- * (U+0080-U+009F, in UTF-8 C2 80-C2 9F: U+009B starts an escape sequence
- * on terminals that obey C1 controls). */
+/* Removes control characters but tab, C1 ones too (line_control_size). */
 void room_clean(char *text)
 {
-    char *to = text;
-    for (; *text; text++) {
-        unsigned char c = (unsigned char)*text, next = (unsigned char)text[1];
-        if (c == 0xc2 && next >= 0x80 && next <= 0x9f)
-            text++;                     /* a C1 control: both of its bytes go */
-        else if (c >= 0x20 ? c != 0x7f : c == '\t')
-            *to++ = *text;
+    char *to = text, *end = text + strlen(text);
+    int n;
+    while (text < end) {
+        if ((n = line_control_size(text, end)) > 0)
+            text += n;                  /* all of its bytes go */
+        else
+            *to++ = *text++;
     }
     *to = '\0';
 }
