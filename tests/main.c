@@ -21,6 +21,7 @@ extern const struct test basics_tests[];
 extern const struct test chat_tests[];
 extern const struct test doctor_tests[];
 extern const struct test chatroom_tests[];
+extern const struct test flood_tests[];
 extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 
@@ -34,6 +35,7 @@ static const struct {
     {chat_tests, 1},
     {doctor_tests, 1},
     {chatroom_tests, 1},
+    {flood_tests, 1},
     {eliza_tests, 0},
     {docs_tests, 0},
 };

@@ -1,13 +1,18 @@
 /*
  * clients.c - one connection's life in the chat room (see server.h):
  * it arrives and takes a seat, or is told the room is full; what the room
- * says to it waits in its outbox until send() takes it; it leaves, or is
- * dropped for not reading.
+ * says to it waits in its outbox until send() takes it; it leaves, with
+ * what it was told still delivered, or is dropped for not reading.
  *
  * Notice:
- *   - a client that stops reading cannot make the server wait: send() on a
- *     non-blocking socket takes what fits and returns, the rest stays in
- *     the outbox, and an outbox past OUTBOX_CAP gets its client dropped;
+ *   - send() on a non-blocking socket takes what fits and returns; the rest
+ *     stays in the outbox. How full the outboxes are is what server.c's
+ *     read set obeys: a reader more than BEHIND_MARK behind holds the room
+ *     back, so a flood slows to what the readers take;
+ *   - only a reader who stops reading is dropped: one whose send() took
+ *     nothing for STALL_MS no longer holds anyone back, and its outbox may
+ *     then fill to OUTBOX_CAP; one who reads but only a trickle must take
+ *     BEHIND_MARK bytes in SLOW_MS, or it would set the pace of the class;
  *   - no descriptor goes into an fd_set it does not fit in, and a spare
  *     descriptor lets us say "room full" even when the system has none left.
  */
@@ -16,14 +21,28 @@
 
 /* ---- the outbox: what the room says waits here until send() takes it ------ */
 
+static int stalled(const struct server *sv, const struct client *c)
+{
+    return c->out_len > 0 && sv->now - c->last_sent >= STALL_MS;
+}
+
+/* Far behind, but still reading: the room waits for this one. */
+static int holds_room_back(const struct server *sv, const struct client *c)
+{
+    return c->out_len > BEHIND_MARK && !stalled(sv, c) && !c->leave_by;
+}
+
 /* The room's send(): grows the outbox as needed, never past OUTBOX_CAP. */
 void queue_text(void *server, int seat, const char *text, size_t len)
 {
-    struct client *c = &((struct server *)server)->clients[seat];
+    struct server *sv = (struct server *)server;
+    struct client *c = &sv->clients[seat];
     if (c->overflowed || c->out_len + len > OUTBOX_CAP) {
         c->overflowed = 1;              /* never freed mid-broadcast: later */
         return;
     }
+    if (c->out_len == 0)
+        c->last_sent = sv->now;         /* the stall clock starts with the first byte */
     if (c->out_len + len > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 512;
         char *bigger;
@@ -39,15 +58,21 @@ void queue_text(void *server, int seat, const char *text, size_t len)
     }
     memcpy(c->out + c->out_len, text, len);
     c->out_len += len;
+    if (holds_room_back(sv, c))
+        sv->held_back = 1;              /* server.c stops hearing lines at once */
 }
 
 /* One send() for everything queued. Returns 0, or -1 if the client is gone. */
-int send_outbox(struct client *c)
+static int send_outbox(struct server *sv, struct client *c)
 {
     int chunk = c->out_len > 65536 ? 65536 : (int)c->out_len;
     int n = send(c->s, c->out, chunk, 0);
     if (n < 0)
         return net_would_block(net_error()) ? 0 : -1;
+    if (n > 0) {
+        c->last_sent = sv->now;
+        c->taken += (size_t)n;
+    }
     memmove(c->out, c->out + n, c->out_len - (size_t)n);
     c->out_len -= (size_t)n;
     if (c->out_len == 0 && c->out_cap > OUTBOX_KEEP) {
@@ -56,6 +81,53 @@ int send_outbox(struct client *c)
         c->out_cap = 0;
     }
     return 0;
+}
+
+/* Why a reader must go, or NULL. A reader holding the room back must take
+ * BEHIND_MARK bytes within SLOW_MS (1.6 KB/s): a trickle would set the
+ * pace of a whole class. */
+static const char *too_slow(struct server *sv, struct client *c)
+{
+    if (c->overflowed)
+        return "dropped: not reading (256 KiB behind)";
+    if (!c->slow_since && holds_room_back(sv, c)) {
+        c->slow_since = sv->now;
+        c->taken = 0;
+    } else if (c->slow_since && sv->now - c->slow_since >= SLOW_MS) {
+        if (c->taken < BEHIND_MARK && holds_room_back(sv, c))
+            return "dropped: reading too slowly (under 16 KiB in 10 s)";
+        c->slow_since = 0;
+    }
+    return NULL;
+}
+
+static void close_seat(struct server *sv, int seat, int reset);
+
+/* After the reads: one send() per client with something queued, however
+ * many lines the round produced for it; then, is anyone still far behind? */
+void send_outboxes(struct server *sv)
+{
+    int seat;
+    const char *why;
+    sv->held_back = 0;
+    for (seat = 0; seat < sv->max_clients; seat++) {
+        struct client *c = &sv->clients[seat];
+        if (c->s == NET_INVALID)
+            continue;
+        if (c->out_len > 0 && !c->overflowed && send_outbox(sv, c) != 0) {
+            if (c->leave_by)
+                close_seat(sv, seat, 0);        /* gone before the goodbye: fine */
+            else
+                drop_client(sv, seat, "dropped: send() failed (gone)");
+        } else if (c->leave_by) {
+            if (c->out_len == 0 || sv->now >= c->leave_by)
+                close_seat(sv, seat, 0);
+        } else if ((why = too_slow(sv, c)) != NULL) {
+            drop_client(sv, seat, why);
+        } else if (holds_room_back(sv, c)) {
+            sv->held_back = 1;
+        }
+    }
 }
 
 /* ---- arriving ------------------------------------------------------------ */
@@ -103,6 +175,27 @@ void accept_newcomers(struct server *sv)
 
 /* ---- leaving --------------------------------------------------------------- */
 
+/* reset: a reader far behind. The system would keep trying, for minutes,
+ * to deliver what it holds for it; a reset ends that at once. */
+static void close_seat(struct server *sv, int seat, int reset)
+{
+    struct client *c = &sv->clients[seat];
+    if (reset) {
+        struct linger now = {1, 0};
+        setsockopt(c->s, SOL_SOCKET, SO_LINGER, (const char *)&now, sizeof now);
+        net_close(c->s);
+    } else {
+        tcp_close_after_reading(c->s);
+    }
+    free(c->out);
+    memset(c, 0, sizeof *c);
+    c->s = NET_INVALID;
+    sv->count--;
+}
+
+/* It leaves the room now; its connection stays until what it was told
+ * (a /who, "* bye") has gone out, GOODBYE_MS at most, never holding the
+ * room meanwhile. A reader dropped for being behind is reset at once. */
 void drop_client(struct server *sv, int seat, const char *why)
 {
     struct client *c = &sv->clients[seat];
@@ -112,17 +205,11 @@ void drop_client(struct server *sv, int seat, const char *why)
     else
         printf("%s %s before choosing a name\n", c->addr, why);
     room_depart(&sv->room, seat);
-    if (c->overflowed) {                /* a reset: the system would keep trying */
-        struct linger now = {1, 0};     /* to deliver its backlog, for minutes */
-        setsockopt(c->s, SOL_SOCKET, SO_LINGER, (const char *)&now, sizeof now);
-        net_close(c->s);
+    if (c->overflowed) {
+        close_seat(sv, seat, 1);
     } else {
-        if (c->out_len > 0)
-            send_outbox(c);             /* a last "bye": one try, no waiting */
-        tcp_close_after_reading(c->s);
+        c->leave_by = sv->now + GOODBYE_MS;
+        if (send_outbox(sv, c) != 0 || c->out_len == 0)
+            close_seat(sv, seat, 0);
     }
-    free(c->out);
-    memset(c, 0, sizeof *c);
-    c->s = NET_INVALID;
-    sv->count--;
 }

@@ -1,6 +1,6 @@
 /*
  * Lesson 06 - chat room server: one thread, select(), and no client can
- * stall it or crash it.
+ * stall it, crash it, or empty it.
  *
  * Everyone who connects picks a name, then every line they type reaches
  * everyone else as "NAME: line". /who, /nick, /msg, /quit and /help do the
@@ -17,6 +17,10 @@
  * Notice:
  *   - every socket is non-blocking: recv() and send() never wait, so the
  *     only place the server waits is select(), for all clients at once;
+ *   - the read set is the policy. While a member who is reading falls more
+ *     than BEHIND_MARK behind, nobody's lines are read: TCP then tells the
+ *     senders to slow down, and a flood goes at the pace of its readers
+ *     instead of filling memory or pushing readers out;
  *   - a socket is in select()'s write set only while its outbox holds
  *     bytes: asking "can I write?" of an idle socket wakes us for nothing;
  *   - each round reads first and sends after, so everything a round queued
@@ -26,7 +30,10 @@
 #include "server.h"
 
 #define DEFAULT_PORT "8806"
-enum { READS_PER_ROUND = 16 };  /* recv()s per client per round: no one hogs a round */
+enum {
+    READS_PER_ROUND = 16,       /* recv()s per client per round: no one hogs a round */
+    TICK_MS = 250               /* while bytes wait: look again at who is stalled */
+};
 
 static const char usage[] =
     "usage: server [-b ADDRESS] [--max-clients N] [PORT]\n"
@@ -38,15 +45,18 @@ static const char usage[] =
 
 /* ---- one round of select() -------------------------------------------- */
 
-/* Hands each whole line to the room. Returns 1 if the client quit. */
+/* Hands each whole line to the room, until the room is held back (the rest
+ * waits in the line buffer). Returns 1 if the client quit. at_end: the
+ * client closed, so its last words are heard whatever the room's state. */
 static int hear_lines(struct server *sv, int seat, int at_end)
 {
     struct client *c = &sv->clients[seat];
     char line[LINE_LIMIT + 1];
     int cut, len;
     enum room_event ev;
-    while ((len = line_next(&c->in, line, &cut)) >= 0 ||
-           (at_end && (len = line_rest(&c->in, line)) >= 0)) {
+    while ((at_end || !sv->held_back) &&
+           ((len = line_next(&c->in, line, &cut)) >= 0 ||
+            (at_end && (len = line_rest(&c->in, line)) >= 0))) {
         ev = room_hear(&sv->room, seat, line, len, cut);
         if (ev == ROOM_JOINED)
             printf("%s joined from %s (%d here)\n", sv->members[seat].name, c->addr,
@@ -54,15 +64,20 @@ static int hear_lines(struct server *sv, int seat, int at_end)
         if (ev == ROOM_QUIT)
             return 1;
     }
+    c->unheard = sv->held_back;         /* maybe more lines: hear them first next time */
     return 0;
 }
 
 static void read_from(struct server *sv, int seat)
 {
     struct client *c = &sv->clients[seat];
-    int i, room_left, n = 0;
+    int i, room_left, n = 1;
     char *space;
-    for (i = 0; i < READS_PER_ROUND; i++) {
+    if (c->unheard && hear_lines(sv, seat, 0)) {
+        drop_client(sv, seat, "quit");
+        return;
+    }
+    for (i = 0; i < READS_PER_ROUND && !sv->held_back; i++) {
         space = line_space(&c->in, &room_left);
         n = recv(c->s, space, room_left, 0);
         if (n <= 0)
@@ -83,38 +98,48 @@ static void read_from(struct server *sv, int seat)
     }
 }
 
-/* After the reads, everything queued goes out at once: one send() per
- * client per round, however many lines the round produced for it. */
-static void flush_outboxes(struct server *sv)
+/* Members take turns: when the room is held back part-way through a round,
+ * the next round starts with the member after the last one heard, so a
+ * flooder in seat 0 can't keep seat 9 from ever being heard. */
+static void read_in_turns(struct server *sv, fd_set *readable)
 {
-    int seat;
-    for (seat = 0; seat < sv->max_clients; seat++) {
-        struct client *c = &sv->clients[seat];
-        if (c->s == NET_INVALID)
+    int i, seat;
+    for (i = 0; i < sv->max_clients && !sv->held_back; i++) {
+        struct client *c = &sv->clients[(seat = (sv->next_reader + i) % sv->max_clients)];
+        if (c->s == NET_INVALID || c->leave_by)
             continue;
-        if (c->overflowed)
-            drop_client(sv, seat, "dropped: not reading (outbox over 256 KiB)");
-        else if (c->out_len > 0 && send_outbox(c) != 0)
-            drop_client(sv, seat, "dropped: send() failed (gone)");
+        if (c->unheard || FD_ISSET(c->s, readable))
+            read_from(sv, seat);
+        if (sv->held_back)
+            sv->next_reader = (seat + 1) % sv->max_clients;
     }
 }
 
-static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable)
+/* Who is in which set. Returns the highest descriptor; *wait_ms: how long
+ * select() may wait (not at all while lines wait to be heard). */
+static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable, int *wait_ms)
 {
     net_socket top = sv->listener;
     int seat;
     FD_ZERO(readable);
     FD_ZERO(writable);
     FD_SET(sv->listener, readable);
+    *wait_ms = 1000;                    /* Windows' Ctrl+C handler can't wake select() */
     for (seat = 0; seat < sv->max_clients; seat++) {
-        net_socket s = sv->clients[seat].s;
-        if (s == NET_INVALID)
+        struct client *c = &sv->clients[seat];
+        if (c->s == NET_INVALID)
             continue;
-        FD_SET(s, readable);
-        if (sv->clients[seat].out_len > 0)
-            FD_SET(s, writable);        /* only while there is something to send */
-        if (s > top)
-            top = s;
+        if (!sv->held_back && !c->leave_by)
+            FD_SET(c->s, readable);     /* held back: TCP makes the senders wait */
+        if (c->unheard && !sv->held_back)
+            *wait_ms = 0;
+        if (c->out_len > 0) {
+            FD_SET(c->s, writable);     /* only while there is something to send */
+            if (*wait_ms > TICK_MS)
+                *wait_ms = TICK_MS;     /* to notice a reader that stopped */
+        }
+        if (c->s > top)
+            top = c->s;
     }
     return top;
 }
@@ -122,20 +147,43 @@ static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable)
 static void serve_round(struct server *sv)
 {
     fd_set readable, writable;
-    struct timeval tick = {1, 0};       /* Windows' Ctrl+C handler can't wake select() */
-    net_socket top = watch(sv, &readable, &writable);
-    int seat;
+    struct timeval tick;
+    int wait_ms;
+    net_socket top = watch(sv, &readable, &writable, &wait_ms);
+    tick.tv_sec = wait_ms / 1000;
+    tick.tv_usec = (wait_ms % 1000) * 1000;
     if (select((int)top + 1, &readable, &writable, NULL, &tick) < 0) {
         if (net_error() != NET_EINTR)
             net_fail(PROG, "select()", net_error());
         return;
     }
-    for (seat = 0; seat < sv->max_clients; seat++)
-        if (sv->clients[seat].s != NET_INVALID && FD_ISSET(sv->clients[seat].s, &readable))
-            read_from(sv, seat);
+    sv->now = net_now_ms();
+    read_in_turns(sv, &readable);
     if (FD_ISSET(sv->listener, &readable))
         accept_newcomers(sv);
-    flush_outboxes(sv);
+    send_outboxes(sv);
+}
+
+/* Ctrl+C: everyone hears goodbye, and what was queued for them goes out
+ * too, for GOODBYE_MS at most. No reading: only the sending rounds. */
+static void say_goodbye(struct server *sv)
+{
+    int seat;
+    printf("closing: goodbye to %d connection%s\n", sv->count, sv->count == 1 ? "" : "s");
+    sv->now = net_now_ms();
+    room_close(&sv->room);
+    for (seat = 0; seat < sv->max_clients; seat++)
+        if (sv->clients[seat].s != NET_INVALID)
+            sv->clients[seat].leave_by = sv->now + GOODBYE_MS;
+    while (sv->count > 0) {
+        fd_set readable, writable;
+        int wait_ms;
+        net_socket top = watch(sv, &readable, &writable, &wait_ms);
+        struct timeval tick = {0, 100000};
+        select((int)top + 1, NULL, &writable, NULL, &tick);
+        sv->now = net_now_ms();
+        send_outboxes(sv);
+    }
 }
 
 /* ---- main: the outline ------------------------------------------------- */
@@ -173,7 +221,8 @@ int main(int argc, char **argv)
         net_fail(PROG, "calloc()", NET_ENOBUFS);
     for (seat = 0; seat < sv.max_clients; seat++)
         sv.clients[seat].s = NET_INVALID;
-    sv.count = 0;
+    sv.count = sv.held_back = sv.next_reader = 0;
+    sv.now = net_now_ms();
     room_init(&sv.room, sv.members, sv.max_clients, queue_text, &sv);
     net_catch_interrupt();
     net_announce(PROG, sv.listener, values[0]);
@@ -181,15 +230,9 @@ int main(int argc, char **argv)
     while (!*net_stop_flag())
         serve_round(&sv);
 
-    printf("closing: goodbye to %d connection%s\n", sv.count, sv.count == 1 ? "" : "s");
-    room_close(&sv.room);
-    for (seat = 0; seat < sv.max_clients; seat++) {
-        if (sv.clients[seat].s != NET_INVALID) {
-            send_outbox(&sv.clients[seat]);     /* one try: a slow reader can't hold us */
-            net_close(sv.clients[seat].s);
-        }
+    say_goodbye(&sv);
+    for (seat = 0; seat < sv.max_clients; seat++)
         free(sv.clients[seat].out);
-    }
     free(sv.clients);
     free(sv.members);
     net_cleanup();

@@ -20,17 +20,26 @@
 enum {
     RESERVED_FDS = 5,           /* stdin, stdout, stderr, the listener, the spare */
     MOST_CLIENTS = FD_SETSIZE - RESERVED_FDS,   /* all select() can watch */
-    OUTBOX_CAP = 256 * 1024,    /* ~4000 lines behind: not reading, so dropped */
+    BEHIND_MARK = 16 * 1024,    /* a reader this far behind holds the room back */
+    STALL_MS = 1500,            /* nothing sent for this long: it stopped reading */
+    SLOW_MS = 10000,            /* holding the room back, take BEHIND_MARK in 10 s */
+    OUTBOX_CAP = 256 * 1024,    /* a stopped reader is dropped past this */
     OUTBOX_KEEP = 4096,         /* an emptied outbox bigger than this is freed */
+    GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
     ACCEPTS_PER_ROUND = 64      /* newcomers per round: no crowd hogs a round */
 };
 
 struct client {
     net_socket s;               /* NET_INVALID: the seat is free */
     struct line_buffer in;      /* bytes received, not yet a whole line */
+    int unheard;                /* whole lines wait in `in`: the room was held back */
     char *out;                  /* outbox: bytes queued, not yet taken by send() */
     size_t out_len, out_cap;
+    long long last_sent;        /* when send() last took bytes (or the outbox filled) */
+    long long slow_since;       /* 0, or since when it holds the room back ... */
+    size_t taken;               /* ... and how many bytes send() took since then */
     int overflowed;             /* passed OUTBOX_CAP: drop it at the end of the round */
+    long long leave_by;         /* 0, or leaving: its outbox goes out until then */
     char addr[NET_ADDR_TEXT];
 };
 
@@ -40,12 +49,15 @@ struct server {
     struct member *members;
     struct room room;
     int max_clients, count;
+    long long now;              /* net_now_ms() when this round's select() returned */
+    int held_back;              /* a reader is behind: nobody's lines are read */
+    int next_reader;            /* who reads first next round: turns, fairly */
 };
 
 /* clients.c */
 void accept_newcomers(struct server *sv);
 void drop_client(struct server *sv, int seat, const char *why);
 void queue_text(void *server, int seat, const char *text, size_t len);
-int send_outbox(struct client *c);
+void send_outboxes(struct server *sv);
 
 #endif

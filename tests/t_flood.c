@@ -1,0 +1,274 @@
+/*
+ * t_flood.c - lesson 06 under a flood: the senders go at the pace of the
+ * readers, nobody who reads is dropped, and only a member who stops reading
+ * is.
+ *
+ * A flooder here is what `yes | nc` is: it sends as fast as the server takes
+ * its lines and never waits for them to come back (it reads and throws away
+ * what arrives, as nc prints it). Readers check every line, in order. All
+ * members are non-blocking sockets driven by one poll() loop, bounded in
+ * time.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define LESSON "06-chatroom"
+enum { LINE_MAX_BYTES = 1000, MEMBERS_MAX = 4 };
+
+struct member {
+    const char *name;
+    int fd;
+    int rate;                   /* bytes per second it reads; 0: as fast as it can; -1: never */
+    long long read_total, start_ms;
+    char buf[8192];             /* received, not yet a whole line */
+    size_t len;
+    int next;                   /* the flooder's line it expects next */
+    int out_of_order, closed;
+    int must_get_all;           /* a reader the test expects every line at */
+    const char *watch;          /* a line to notice, and when it came */
+    long long watch_seen_ms;
+};
+
+struct flood {
+    struct member m[MEMBERS_MAX];
+    int n;
+    int lines, sent;            /* the flooder's lines: to send, sent */
+    int line_bytes;             /* each, with its newline */
+    char line[LINE_MAX_BYTES + 16];
+    int offset;                 /* of the line being sent */
+};
+
+/* Connects, names itself, and goes non-blocking. rcvbuf: 0 keeps the default. */
+static int join(struct flood *f, const char *name, int rate, int port, int rcvbuf)
+{
+    struct member *m = &f->m[f->n];
+    char got[4096] = "", text[64];
+    memset(m, 0, sizeof *m);
+    m->name = name;
+    m->rate = rate;
+    m->must_get_all = f->n > 0 && rate >= 0;
+    if ((m->fd = tcp_connect("127.0.0.1", port)) < 0)
+        return 0;
+    if (rcvbuf)
+        setsockopt(m->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    recv_until(m->fd, got, sizeof got, "your name?", timeout_ms(5000));
+    snprintf(text, sizeof text, "%s\n", name);
+    send_text(m->fd, text);
+    recv_until(m->fd, got, sizeof got, "you are in", timeout_ms(5000));
+    if (!expect_has("what joining answered", got, "you are in"))
+        return 0;
+    fcntl(m->fd, F_SETFL, O_NONBLOCK);
+    m->start_ms = now_ms();
+    f->n++;
+    return 1;
+}
+
+/* Checks each whole line: the flooder's must come in order, none missing. */
+static void take_lines(struct member *m)
+{
+    char *nl;
+    while ((nl = memchr(m->buf, '\n', m->len)) != NULL) {
+        size_t used = (size_t)(nl - m->buf) + 1;
+        *nl = '\0';
+        if (strncmp(m->buf, "flooder: ", 9) == 0 && strcmp(m->name, "flooder") != 0) {
+            if (atoi(m->buf + 9) != m->next && m->out_of_order++ == 0)
+                note("%s expected line %d, got: %.30s", m->name, m->next, m->buf);
+            m->next = atoi(m->buf + 9) + 1;
+        }
+        if (m->watch != NULL && !m->watch_seen_ms && strstr(m->buf, m->watch) != NULL)
+            m->watch_seen_ms = now_ms();
+        memmove(m->buf, m->buf + used, m->len - used);
+        m->len -= used;
+    }
+}
+
+/* Reads what its pace allows now. */
+static void read_member(struct member *m)
+{
+    long long allowed = sizeof m->buf - m->len;
+    ssize_t n;
+    if (m->rate < 0 || m->closed)
+        return;
+    if (m->rate > 0) {
+        long long budget = (now_ms() - m->start_ms) * m->rate / 1000 - m->read_total;
+        if (budget < allowed)
+            allowed = budget;
+    }
+    if (allowed <= 0)
+        return;
+    n = recv(m->fd, m->buf + m->len, (size_t)allowed, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        m->closed = 1;
+        return;
+    }
+    if (n > 0) {
+        m->len += (size_t)n;
+        m->read_total += n;
+        take_lines(m);
+    }
+}
+
+/* The flooder pushes what send() takes, never waiting for its lines. */
+static void flood_some(struct flood *f)
+{
+    int fd = f->m[0].fd;
+    while (f->sent < f->lines) {
+        ssize_t n;
+        if (f->offset == 0)
+            snprintf(f->line, sizeof f->line, "%06d %0*d\n", f->sent, f->line_bytes - 8, 0);
+        n = send(fd, f->line + f->offset, (size_t)(f->line_bytes - f->offset), MSG_NOSIGNAL);
+        if (n <= 0)
+            return;
+        f->offset += (int)n;
+        if (f->offset == f->line_bytes) {
+            f->offset = 0;
+            f->sent++;
+        }
+    }
+}
+
+/* One pass: wait a little for anything, then flood and read. */
+static void step(struct flood *f)
+{
+    struct pollfd p[MEMBERS_MAX];
+    int i;
+    for (i = 0; i < f->n; i++) {
+        p[i].fd = f->m[i].fd;
+        p[i].events = (short)(POLLIN | (i == 0 && f->sent < f->lines ? POLLOUT : 0));
+    }
+    poll(p, (nfds_t)f->n, 5);
+    flood_some(f);
+    for (i = 0; i < f->n; i++)
+        read_member(&f->m[i]);
+}
+
+/* 1 when every reader but those that never read has all the lines. */
+static int all_delivered(const struct flood *f)
+{
+    int i;
+    for (i = 1; i < f->n; i++)
+        if (f->m[i].must_get_all && f->m[i].next < f->lines)
+            return 0;
+    return f->sent == f->lines;
+}
+
+static void close_all(struct flood *f)
+{
+    int i;
+    for (i = 0; i < f->n; i++)
+        close(f->m[i].fd);
+}
+
+static void expect_kept_every_line(const struct member *m, int lines)
+{
+    expect(!m->closed, "%s (who reads) to keep its seat", m->name);
+    expect(m->next == lines, "%s to get all %d of the flooder's lines, got %d", m->name, lines, m->next);
+    expect(m->out_of_order == 0, "%s to get them in order (%d out of place)", m->name, m->out_of_order);
+}
+
+/* The issue's classroom: a paste of megabytes, and a member whose console
+ * draws 1 MB a second. The paste slows down to that pace; nobody goes. */
+static void chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second(void)
+{
+    static struct flood f;
+    struct proc server;
+    long long deadline;
+    int port = server_start(&server, LESSON, NULL);
+    memset(&f, 0, sizeof f);
+    f.lines = scaled(6000, 2500);
+    f.line_bytes = 1000;       /* 6 MB: far more than the buffers between */
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "slow", 1000000, port, 0))
+        return;
+    deadline = now_ms() + timeout_ms(f.lines * 3 + 20000);
+    while (!all_delivered(&f) && !f.m[1].closed && now_ms() < deadline)
+        step(&f);
+    note("%d lines sent, %d read at 1 MB/s in %lld ms", f.sent, f.m[1].next,
+         now_ms() - f.m[1].start_ms);
+    expect_kept_every_line(&f.m[1], f.lines);
+    expect(strstr(server.buf, "slow dropped") == NULL, "no drop in the server's log, got:\n%s", server.buf);
+    close_all(&f);
+    server_stop(&server);
+}
+
+/* A member who never reads, and one who reads a trickle, are dropped during
+ * a flood; the reader who keeps up gets everything, and the flood ends. */
+static void chatroom_drops_only_the_members_who_stop_reading_during_a_flood(void)
+{
+    static struct flood f;
+    struct proc server;
+    long long deadline;
+    int port = server_start(&server, LESSON, NULL);
+    memset(&f, 0, sizeof f);
+    f.lines = scaled(12000, 4000);
+    f.line_bytes = 1000;
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "reader", 0, port, 0) ||
+        !join(&f, "idle", -1, port, 4096) || !join(&f, "trickle", 200, port, 4096))
+        return;
+    f.m[3].must_get_all = 0;            /* it will be dropped */
+    deadline = now_ms() + timeout_ms(60000);
+    while (!all_delivered(&f) && now_ms() < deadline)
+        step(&f);
+    expect_kept_every_line(&f.m[1], f.lines);
+    expect(proc_wait_for(&server, "idle dropped: not reading", timeout_ms(5000)),
+           "the server to log that it dropped idle for not reading");
+    expect(proc_wait_for(&server, "trickle dropped: ", timeout_ms(15000)),
+           "the server to drop trickle, who held the room back");
+    expect(wait_closed(f.m[2].fd, timeout_ms(5000)), "idle's connection closed by the server");
+    close_all(&f);
+    server_stop(&server);
+}
+
+/* Fairness: the flooder's lines never keep another member's line waiting
+ * for more than a second. */
+static void chatroom_relays_a_line_typed_during_a_flood_within_a_second(void)
+{
+    static struct flood f;
+    struct proc server;
+    long long deadline, typed = 0;
+    int port = server_start(&server, LESSON, NULL);
+    memset(&f, 0, sizeof f);
+    f.lines = scaled(200000, 60000);    /* of 64 bytes: more than a round takes */
+    f.line_bytes = 64;
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "reader", 0, port, 0) ||
+        !join(&f, "carol", 0, port, 0) || !join(&f, "slow", 1000000, port, 0))
+        return;
+    f.m[0].watch = f.m[1].watch = "carol: anyone there?";
+    deadline = now_ms() + timeout_ms(60000);
+    while (f.sent < f.lines && now_ms() < deadline && !(typed && f.m[1].watch_seen_ms)) {
+        step(&f);
+        if (!typed && now_ms() - f.m[3].start_ms > 3000) {   /* paced to slow by now */
+            send_text(f.m[2].fd, "anyone there?\n");
+            typed = now_ms();
+        }
+    }
+    note("typed after %d lines; the flooder had sent %d", f.m[1].next, f.sent);
+    expect(typed != 0, "the flood to be under way");
+    expect(f.m[1].watch_seen_ms && f.m[1].watch_seen_ms - typed <= timeout_ms(1000),
+           "carol's line to reach the reader within %d ms, took %lld ms", timeout_ms(1000),
+           f.m[1].watch_seen_ms ? f.m[1].watch_seen_ms - typed : -1);
+    while (!f.m[0].watch_seen_ms && now_ms() < deadline)
+        step(&f);
+    note("the flooder heard carol after %lld ms", f.m[0].watch_seen_ms - typed);
+    expect(f.m[0].watch_seen_ms && f.m[0].watch_seen_ms - typed <= timeout_ms(1000),
+           "carol's line to reach the flooder within %d ms", timeout_ms(1000));
+    close_all(&f);
+    server_stop(&server);
+}
+
+const struct test flood_tests[] = {
+    {"chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second",
+     chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second},
+    {"chatroom_drops_only_the_members_who_stop_reading_during_a_flood",
+     chatroom_drops_only_the_members_who_stop_reading_during_a_flood},
+    {"chatroom_relays_a_line_typed_during_a_flood_within_a_second",
+     chatroom_relays_a_line_typed_during_a_flood_within_a_second},
+    {0, 0}
+};
