@@ -139,13 +139,13 @@ static void count_dropped(struct run *r)
 static void flood(struct run *r)
 {
     long long start, until, left = 1, skipped = 0, garbled = 0, checked = 0;
-    int k;
+    int k, sent_all;
     memset(senders, 0, sizeof senders);
     reset_counts();
     start = last_byte_ms = now_ms();
-    for (until = start + send_ms; !feed_senders(r) && now_ms() < until;)
+    for (until = start + send_ms; !(sent_all = feed_senders(r)) && now_ms() < until;)
         pump(1);
-    if (now_ms() >= until)
+    if (!sent_all)
         r->cut = CUT_SENDING;
     for (until = now_ms() + drain_ms; left > 0;) {     /* the drain */
         pump(1);
