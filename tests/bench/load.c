@@ -1,7 +1,13 @@
 /*
  * load.c - the chat room load benchmark (make bench). Linux only.
  *
- *   tests/bench/load [--quick]
+ *   tests/bench/load [--quick] [--flood]      (make bench [BENCH=quick|flood])
+ *
+ *   --quick   the same runs, shorter
+ *   --flood   only the flood runs (flood.c)
+ *   LOAD_SERVER=PATH          another build of lesson 06's server, to compare
+ *   LOAD_ONLY=I, FLOOD_ONLY=I only the paced run I (0-7), or the flood scenario I
+ *   LOAD_SHOW_LOG=1           the server's first drops, after each run
  *
  * N clients join a room; K of them send M lines each; every client counts
  * the lines it receives. It reports delivered lines per second, the p50 and
@@ -19,8 +25,9 @@
  *
  * Each sender keeps at most WINDOW of its lines in flight (sent but not yet
  * received by every reader), so we measure what a server sustains, not how
- * much it can buffer. Every loop is bounded in count and time; every process
- * started is stopped; all traffic stays on 127.0.0.1.
+ * much it can buffer. The flood runs (flood.c) drop that window. Every loop
+ * is bounded in count and time; every process started is stopped; all
+ * traffic stays on 127.0.0.1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,60 +46,35 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SERVER "lessons/06-chatroom/server"
+#include "bench.h"
+
 enum {
-    MAX_CONNS = 1100,
-    MAX_SENDERS = 16,
     SENDERS = 10,               /* K: how many clients talk */
     WINDOW = 8,                 /* lines a talker is ahead of its readers: chat */
     BURST_WINDOW = 64,          /* ... and a burst (a paste, a bot) */
     LINE_BYTES = 64,            /* a typical chat line */
-    BUCKET_US = 10,             /* latency histogram: 10 us buckets ... */
-    BUCKETS = 1000000,          /* ... up to 10 s */
-    QUIET_MS = 500,             /* no bytes for this long: joining is over */
-    PHASE_MS = 120000           /* no phase may last longer */
+    BUCKET_BYTES = 16384,       /* a paced reader's burst: about 16 ms at 1 MB/s */
+    PACED_RCVBUF = 16384        /* its receive buffer (the system doubles it): small,
+                                 * so what it has not read waits in the server */
 };
 
-struct conn {
-    int fd;
-    int reads;                  /* 0: the never-reading client */
-    int sender;                 /* its index among the senders, or -1 */
-    int joined;
-    int ncat;
-    int len;
-    char buf[8192];
-};
+struct conn conns[MAX_CONNS + 1];
+int nconns;
+long long delivered, last_byte_ms;
+unsigned *latency;
+static const char *server_path = SERVER;
+static int epfd, window;
+static int paced = -1;          /* the conn held to a pace (not in epfd), or -1 */
+static long long sent[MAX_SENDERS], delivered_from[MAX_SENDERS];
 
-struct run {
-    const char *label;
-    int ncat;                   /* 0: lesson 06's server */
-    int n, k, m, slow;          /* clients, senders, lines each, + a never-reader */
-    int window;
-    pid_t pid;
-    int port;
-    char log[64];
-    /* results */
-    double seconds, rate, p50_ms, p99_ms, cpu_us;   /* cpu_us: server CPU per 1000 lines */
-    long long expected, delivered;
-    long peak_kib;
-    int dropped;
-    int probe;                  /* ncat: the connection that proved it listens */
-};
-
-static struct conn conns[MAX_CONNS + 1];
-static int nconns, epfd;
-static int window;
-static long long sent[MAX_SENDERS], delivered_from[MAX_SENDERS], delivered, last_byte_ms;
-static unsigned *latency;       /* histogram */
-
-static long long now_us(void)
+long long now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static long long now_ms(void)
+long long now_ms(void)
 {
     return now_us() / 1000;
 }
@@ -113,13 +95,12 @@ static int free_port(void)
     return port;
 }
 
-static void pump(int ms);
-
 /* A non-blocking connect(): while it is under way, the clients already
  * connected keep reading (a server that writes with blocking send()s, like
  * ncat, would otherwise stop accepting). rcvbuf > 0 sets a small receive
- * buffer, before connect() so the window it advertises is small from the start. */
-static int connect_to(int port, int rcvbuf)
+ * buffer, before connect() so the window it advertises is small from the
+ * start; sndbuf > 0 a send buffer of that size. */
+static int connect_to(int port, int rcvbuf, int sndbuf)
 {
     struct sockaddr_in a;
     struct pollfd pfd;
@@ -129,6 +110,8 @@ static int connect_to(int port, int rcvbuf)
     int on = 1;
     if (fd >= 0 && rcvbuf > 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (fd >= 0 && sndbuf > 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     /* each line leaves when sent, as typed lines do: Nagle's algorithm would
      * hold it back up to 40 ms waiting to merge it with the next */
     if (fd >= 0)
@@ -170,7 +153,7 @@ static int start_server(struct run *r)
         if (r->ncat)
             execlp("ncat", "ncat", "--chat", "-l", "127.0.0.1", port, "--max-conns", "1100", (char *)NULL);
         else
-            execl(SERVER, SERVER, "-b", "127.0.0.1", "0", (char *)NULL);
+            execl(server_path, server_path, "-b", "127.0.0.1", "0", (char *)NULL);
         _exit(127);
     }
     while (now_ms() < deadline) {       /* ready: "port N" in its log, or it accepts */
@@ -185,11 +168,11 @@ static int start_server(struct run *r)
             return 0;
         /* ncat quits ("getpeername ... QUITTING") if a connection closes
          * before it accepts it: the probe stays open until others joined */
-        if (r->ncat && (r->probe = connect_to(r->port, 0)) >= 0)
+        if (r->ncat && (r->probe = connect_to(r->port, 0, 0)) >= 0)
             return 0;
         usleep(20000);
     }
-    fprintf(stderr, "load: %s did not start\n", r->ncat ? "ncat" : SERVER);
+    fprintf(stderr, "load: %s did not start\n", r->ncat ? "ncat" : server_path);
     return -1;
 }
 
@@ -256,46 +239,130 @@ static void stop_server(struct run *r)
 
 /* ---- clients -------------------------------------------------------------- */
 
-static const char *number(const char *p, long long *value)
+/* A payload line's marker is "#L sender seq time check ": check sums up
+ * the three, so a marker that ncat spliced another chunk into (see
+ * unprefixed()) does not pass for a line. */
+static long long check_of(long long k, long long seq, long long stamp)
+{
+    return (k * 1000003 + seq * 7919 + stamp) % 9973;
+}
+
+/* Writes a marker at the start of line; returns its length. */
+int write_marker(char *line, size_t size, int k, long long seq, long long stamp)
+{
+    return snprintf(line, size, "#L %d %lld %lld %lld ", k, seq, stamp, check_of(k, seq, stamp));
+}
+
+/* " digits": the digits' value and the text after them, or NULL. */
+static const char *field(const char *p, long long *value)
 {
     long long v = 0;
-    while (*p == ' ')
-        p++;
+    if (*p++ != ' ' || *p < '0' || *p > '9')
+        return NULL;
     while (*p >= '0' && *p <= '9')
         v = v * 10 + (*p++ - '0');
     *value = v;
     return p;
 }
 
-/* One received line: a payload line counts, a greeting marks a join. The
- * generator shares the machine with the server: parsing stays cheap. */
-static void take_line(struct conn *c, const char *line, size_t len, long long t)
+/* 1 if p holds a whole marker (see write_marker()). */
+static int read_marker(const char *p, long long *k, long long *seq, long long *stamp)
 {
-    const char *p = memchr(line, '#', len);
-    long long k, seq, stamp, bucket;
-    if (p == NULL || p[1] != 'L') {
-        if (strstr(line, "you are in") != NULL)
-            c->joined = 1;
-        return;
+    long long check;
+    if (p[0] != '#' || p[1] != 'L' || (p = field(p + 2, k)) == NULL ||
+        (p = field(p, seq)) == NULL || (p = field(p, stamp)) == NULL ||
+        (p = field(p, &check)) == NULL)
+        return 0;
+    return *p == ' ' && *k < MAX_SENDERS && check == check_of(*k, *seq, *stamp);
+}
+
+/* ncat prefixes "<userN> " to each chunk it relays, and a chunk may end
+ * inside a line: the next chunk, from the same sender or another, then
+ * lands in the middle of it, perhaps in our marker. Returns the marker at p
+ * with any such prefix taken out: whole again if the same sender went on. */
+static const char *unprefixed(const char *p, const char *end, char *copy, size_t size)
+{
+    char *out = copy;
+    if (memchr(p, '<', (size_t)(end - p) < size ? (size_t)(end - p) : size) == NULL)
+        return p;
+    while (p < end && out < copy + size - 1) {
+        const char *q = p + 5;
+        if (strncmp(p, "<user", 5) == 0) {
+            while (q < end && *q >= '0' && *q <= '9')
+                q++;
+            if (q + 1 < end && q[0] == '>' && q[1] == ' ') {
+                p = q + 2;
+                continue;
+            }
+        }
+        *out++ = *p++;
     }
-    p = number(number(number(p + 2, &k), &seq), &stamp);
-    if (k < 0 || k >= MAX_SENDERS || k == c->sender)
-        return;
+    *out = '\0';
+    return copy;
+}
+
+static void count_payload(struct conn *c, long long k, long long seq, long long stamp, long long t)
+{
+    long long bucket = (t - stamp) / BUCKET_US;
     delivered_from[k]++;
     delivered++;
-    bucket = (t - stamp) / BUCKET_US;
+    c->got[k]++;
+    if (seq >= c->next[k]) {            /* each sender's lines come in order */
+        c->skipped += seq - c->next[k];
+        c->next[k] = seq + 1;
+    }
     latency[bucket < 0 ? 0 : bucket >= BUCKETS ? BUCKETS - 1 : bucket]++;
+}
+
+/* One received line: each payload marker in it counts (ncat may splice
+ * another sender's line into one: both count), a marker cut by a splice is
+ * a garbled line, and a greeting marks a join. The generator shares the
+ * machine with the server: parsing stays cheap. */
+static void take_line(struct conn *c, const char *line, size_t len, long long t)
+{
+    const char *end = line + len, *p, *m;
+    char copy[80];
+    long long k, seq, stamp;
+    int markers = 0;
+    for (p = memchr(line, '#', len); p != NULL; p = memchr(p + 1, '#', (size_t)(end - p - 1))) {
+        m = c->ncat ? unprefixed(p, end, copy, sizeof copy) : p;
+        if (m[1] != 'L')
+            continue;
+        markers++;
+        if (!read_marker(m, &k, &seq, &stamp))
+            c->garbled++;
+        else if (k != c->sender)
+            count_payload(c, k, seq, stamp, t);
+    }
+    if (markers == 0 && strstr(line, "you are in") != NULL)
+        c->joined = 1;
+}
+
+/* How much a paced reader may read now: a token bucket, BUCKET_BYTES deep. */
+static size_t allowance(struct conn *c, size_t want)
+{
+    long long t = now_us();
+    c->tokens += (t - c->refilled_us) * c->pace / 1000000;
+    c->refilled_us = t;
+    if (c->tokens > BUCKET_BYTES)
+        c->tokens = BUCKET_BYTES;
+    return c->tokens < (long long)want ? (size_t)c->tokens : want;
 }
 
 static void read_conn(struct conn *c)
 {
-    int n, i;
-    for (i = 0; i < 64; i++) {
+    int n = -1, i;
+    for (i = 0; i < 64 && !c->gone; i++) {
         long long t;
         char *line, *nl;
-        n = (int)recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - (size_t)c->len, 0);
-        if (n <= 0)
+        size_t want = sizeof c->buf - 1 - (size_t)c->len;
+        if (c->pace > 0 && (want = allowance(c, want)) == 0)
             return;
+        n = (int)recv(c->fd, c->buf + c->len, want, 0);
+        if (n <= 0)
+            break;
+        if (c->pace > 0)
+            c->tokens -= n;
         t = now_us();
         last_byte_ms = t / 1000;
         c->len += n;
@@ -310,14 +377,38 @@ static void read_conn(struct conn *c)
             c->len = 0;                 /* a line longer than our buffer: not ours */
         memmove(c->buf, line, (size_t)c->len);
     }
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        c->gone = 1;                    /* the server closed or reset it */
+        epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    }
 }
 
-static void pump(int ms)
+/* Reads what arrived, waiting at most ms for it. The paced reader is not in
+ * epfd (it would wake us while it may not read): it reads at every call. */
+void pump(int ms)
 {
     struct epoll_event ev[256];
     int i, n = epoll_wait(epfd, ev, 256, ms);
     for (i = 0; i < n; i++)
         read_conn(&conns[ev[i].data.u32]);
+    if (paced >= 0)
+        read_conn(&conns[paced]);
+}
+
+/* ncat quits ("getpeername ... QUITTING") when it greets a newcomer while
+ * a member's connection was reset, and close() on a socket with unread bytes
+ * resets it: so read what ncat sent the probe (the newcomer's join notice)
+ * first, and the close is an ordinary one. */
+static void close_probe(struct run *r)
+{
+    char junk[4096];
+    int i;
+    if (r->probe < 0)
+        return;
+    for (i = 0; i < 64 && recv(r->probe, junk, sizeof junk, MSG_DONTWAIT) > 0; i++)
+        continue;
+    close(r->probe);
+    r->probe = -1;
 }
 
 static int open_clients(struct run *r)
@@ -332,13 +423,19 @@ static int open_clients(struct run *r)
         c->sender = i < r->k ? i : -1;
         c->ncat = r->ncat;
         c->reads = i < r->n;
-        /* the never-reader gets a small window: its backlog lands in the server */
-        c->fd = connect_to(r->port, c->reads ? 0 : small);
+        c->pace = i == r->n - 1 ? r->paced_reader : 0;     /* the last reader */
+        c->refilled_us = now_us();
+        /* the never-reader and the paced reader get a small window: what they
+         * have not read waits in the server */
+        c->fd = connect_to(r->port, !c->reads ? small : c->pace > 0 ? PACED_RCVBUF : 0,
+                           c->sender >= 0 ? r->sender_sndbuf : 0);
         if (c->fd < 0) {
             fprintf(stderr, "load: connect() #%d failed: %s\n", i, strerror(errno));
             return -1;
         }
-        if (c->reads) {
+        if (c->pace > 0)
+            paced = nconns;
+        else if (c->reads) {
             struct epoll_event ev;
             ev.events = EPOLLIN;
             ev.data.u32 = (unsigned)nconns;
@@ -357,10 +454,9 @@ static int open_clients(struct run *r)
             fprintf(stderr, "load: client %d was not greeted within 10 s\n", i);
             return -1;
         }
-        if (r->probe >= 0) {            /* ncat accepted it before this one: */
-            close(r->probe);            /* safe to close, and it must not stay */
-            r->probe = -1;              /* unread (ncat's writes would block) */
-        }
+        close_probe(r);                 /* ncat accepted it before this one: safe to
+                                         * close, and it must not stay unread (ncat's
+                                         * writes would block) */
     }
     if (nconns != r->n + r->slow)
         fprintf(stderr, "load: only %d of %d clients connected in time\n", nconns, r->n + r->slow);
@@ -390,6 +486,7 @@ static void close_clients(void)
     for (i = 0; i < nconns; i++)
         close(conns[i].fd);
     nconns = 0;
+    paced = -1;
 }
 
 /* ---- the timed part --------------------------------------------------------- */
@@ -400,7 +497,7 @@ static void send_lines(struct run *r, int readers)
     int k;
     for (k = 0; k < r->k; k++) {
         while (sent[k] < r->m && sent[k] * readers - delivered_from[k] < (long long)window * readers) {
-            int len = snprintf(line, sizeof line, "#L %d %lld %lld ", k, sent[k], now_us());
+            int len = write_marker(line, sizeof line, k, sent[k], now_us());
             memset(line + len, 'x', (size_t)(LINE_BYTES - 1 - len));
             line[LINE_BYTES - 1] = '\n';
             if (send(conns[k].fd, line, LINE_BYTES, MSG_NOSIGNAL) != LINE_BYTES)
@@ -410,7 +507,21 @@ static void send_lines(struct run *r, int readers)
     }
 }
 
-static double percentile_ms(double fraction, long long total)
+/* Counting starts again from zero: the timed part begins. */
+void reset_counts(void)
+{
+    int i;
+    memset(delivered_from, 0, sizeof delivered_from);
+    memset(latency, 0, BUCKETS * sizeof *latency);
+    delivered = 0;
+    for (i = 0; i < nconns; i++) {
+        memset(conns[i].got, 0, sizeof conns[i].got);
+        memset(conns[i].next, 0, sizeof conns[i].next);
+        conns[i].skipped = conns[i].garbled = 0;
+    }
+}
+
+double percentile_ms(double fraction, long long total)
 {
     long long seen = 0, want = (long long)(fraction * (double)total);
     int b;
@@ -427,9 +538,7 @@ static void measure(struct run *r)
     double cpu = cpu_seconds(r->pid);
     window = r->window;
     memset(sent, 0, sizeof sent);
-    memset(delivered_from, 0, sizeof delivered_from);
-    memset(latency, 0, BUCKETS * sizeof *latency);
-    delivered = 0;
+    reset_counts();
     r->expected = (long long)r->k * r->m * readers;
     start = last_progress = now_ms();
     deadline = start + PHASE_MS;
@@ -449,20 +558,24 @@ static void measure(struct run *r)
     r->p99_ms = percentile_ms(0.99, delivered);
 }
 
-static int bench(struct run *r)
+/* One run: start the server, join the clients, time(r), stop everything.
+ * Returns 0, or -1 if the server or the clients could not start. */
+int bench(struct run *r, void (*timed)(struct run *))
 {
     int ok;
     r->probe = -1;
     ok = start_server(r) == 0 && open_clients(r) == 0 && wait_until_settled(r) == 0;
-    if (r->probe >= 0)
-        close(r->probe);
+    close_probe(r);
     if (ok && r->m > 0)
-        measure(r);
+        timed(r);
     r->peak_kib = ok ? peak_rss_kib(r->pid) : -1;
     close_clients();
     stop_server(r);
-    if (!ok)
-        return -1;
+    return ok ? 0 : -1;
+}
+
+static void print_run(const struct run *r)
+{
     if (r->m > 0)
         printf("%-34s %5d %3d %5d %10.0f %8.2f %8.2f %8lld %9ld %4d %8.0f\n", r->label, r->n, r->k,
                r->m, r->rate, r->p50_ms, r->p99_ms, r->expected - r->delivered, r->peak_kib,
@@ -470,8 +583,6 @@ static int bench(struct run *r)
     else
         printf("%-34s %5d   -     - %10s %8s %8s %8s %9ld %4s %8s\n", r->label, r->n, "-", "-", "-",
                "-", r->peak_kib, "-", "-");
-    fflush(stdout);
-    return 0;
 }
 
 static void plan(struct run *r, const char *label, int ncat, int n, int m, int slow, int w)
@@ -486,30 +597,20 @@ static void plan(struct run *r, const char *label, int ncat, int n, int m, int s
     r->slow = slow;
 }
 
-int main(int argc, char **argv)
+static const char usage[] =
+    "usage: tests/bench/load [--quick] [--flood]\n"
+    "  The chat room load benchmark: lesson 06's server beside ncat --chat.\n"
+    "  --quick   the same runs, shorter\n"
+    "  --flood   only the flood runs (senders that never wait)\n"
+    "  -h        show this help\n"
+    "  LOAD_SERVER=PATH runs another build of lesson 06's server in its place.\n";
+
+/* The paced and burst runs, and 1000 idle clients. */
+static void paced_runs(int quick, int have_ncat)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0, have_ncat;
     int m100 = quick ? 2000 : 20000, m1000 = quick ? 200 : 2000;
-    struct rlimit rl;
     static struct run runs[8];
     size_t i;
-
-    signal(SIGPIPE, SIG_IGN);
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    /* 1000 clients need 1000 descriptors here and in the server (inherited) */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-    if (rl.rlim_cur < 2 * MAX_CONNS + 64)
-        fprintf(stderr, "load: only %ld descriptors: the 1000-client runs may fail\n", (long)rl.rlim_cur);
-    latency = calloc(BUCKETS, sizeof *latency);
-    epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (latency == NULL || epfd < 0 || access(SERVER, X_OK) != 0) {
-        fprintf(stderr, "load: needs %s (make chatroom), run from the top directory\n", SERVER);
-        return 1;
-    }
-    have_ncat = system("ncat --version >/dev/null 2>&1") == 0;
     plan(&runs[0], "lesson 06, 100 clients", 0, 100, m100, 0, WINDOW);
     plan(&runs[1], "ncat --chat, 100 clients", 1, 100, m100, 0, WINDOW);
     plan(&runs[2], "lesson 06, 1000 clients", 0, 1000, m1000, 0, WINDOW);
@@ -527,8 +628,10 @@ int main(int argc, char **argv)
             printf("%-34s (ncat not installed: skipped)\n", runs[i].label);
             continue;
         }
-        if (bench(&runs[i]) != 0 && (sleep(2), bench(&runs[i])) != 0)   /* one retry */
-            printf("%-34s FAILED to run (twice)\n", runs[i].label);
+        if (bench(&runs[i], measure) != 0 && (sleep(2), bench(&runs[i], measure)) != 0)
+            printf("%-34s FAILED to run (twice)\n", runs[i].label);   /* one retry */
+        else
+            print_run(&runs[i]);
     }
     if (have_ncat && runs[1].rate > 0 && runs[3].rate > 0)
         printf("lesson 06 / ncat --chat, delivered lines/s: %.2fx at 100 clients, %.2fx at 1000\n",
@@ -541,6 +644,48 @@ int main(int argc, char **argv)
                runs[5].rate / runs[6].rate);
     if (runs[7].peak_kib > 0)
         printf("peak RSS with 1000 idle clients: %.2f MiB\n", runs[7].peak_kib / 1024.0);
+}
+
+int main(int argc, char **argv)
+{
+    int quick = 0, flood_only = 0, have_ncat, i;
+    struct rlimit rl;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else if (strcmp(argv[i], "--flood") == 0)
+            flood_only = 1;
+        else {
+            fprintf(stderr, "load: unknown argument '%s'\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* 1000 clients need 1000 descriptors here and in the server (inherited) */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < 2 * MAX_CONNS + 64)
+        fprintf(stderr, "load: only %ld descriptors: the 1000-client runs may fail\n", (long)rl.rlim_cur);
+    latency = calloc(BUCKETS, sizeof *latency);
+    epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (getenv("LOAD_SERVER") != NULL)
+        server_path = getenv("LOAD_SERVER");    /* another build, to compare */
+    if (latency == NULL || epfd < 0 || access(server_path, X_OK) != 0) {
+        fprintf(stderr, "load: needs %s (make chatroom), run from the top directory\n", server_path);
+        return 1;
+    }
+    have_ncat = system("ncat --version >/dev/null 2>&1") == 0;
+    if (!flood_only)
+        paced_runs(quick, have_ncat);
+    flood_runs(quick, have_ncat);
     close(epfd);
     free(latency);
     return 0;
