@@ -599,6 +599,38 @@ static int run_console_block(struct runner *r, const struct block *b)
     return 0;
 }
 
+/* Skips the document's test unless every optional program that one of its
+ * run commands starts (nc, telnet...) is installed: a fresh machine may
+ * have only a compiler, make and a shell. */
+static void need_the_programs_it_runs(const struct doc *d)
+{
+    static const char *const optional[] = {"nc", "ncat", "telnet", "socat", NULL};
+    int i, k, j;
+    for (i = 0; i < d->nblocks; i++) {
+        const struct block *b = &d->block[i];
+        for (k = 0; k < b->nlines; k++) {
+            const char *at = b->line[k];
+            int command_word = 1;
+            char where[300];
+            if (strcmp(b->lang, "console") == 0 && strncmp(at, "$ ", 2) != 0)
+                continue;
+            at += strcmp(b->lang, "console") == 0 ? 2 : 0;
+            while (*at != '\0') {
+                size_t len = strcspn(at, " ");
+                for (j = 0; command_word && optional[j] != NULL; j++)
+                    if (strlen(optional[j]) == len && strncmp(at, optional[j], len) == 0) {
+                        snprintf(where, sizeof where, "%s:%d", d->path, b->line_no + k + 1);
+                        need_program(optional[j], where);
+                    }
+                command_word = (len == 1 && (*at == '|' || *at == ';')) ||
+                               (len == 2 && (strncmp(at, "&&", 2) == 0 || strncmp(at, "||", 2) == 0));
+                at += len;
+                at += strspn(at, " ");
+            }
+        }
+    }
+}
+
 /* Runs every marked block of a document, in order, in a fresh copy of the
  * sources; `dir` is the folder its commands start in (relative to the top). */
 static void run_doc(const char *path, const char *dir, const char *lesson_port)
@@ -608,6 +640,7 @@ static void run_doc(const char *path, const char *dir, const char *lesson_port)
     int i, k, ok = 0;
     if (read_doc(&d, path) != 0)
         return;
+    need_the_programs_it_runs(&d);
     memset(&r, 0, sizeof r);
     r.doc = path;
     snprintf(r.lesson_port, sizeof r.lesson_port, "%s", lesson_port);
