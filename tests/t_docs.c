@@ -111,7 +111,7 @@ static int copy_sources(char *tmp, size_t cap)
     snprintf(tmp, cap, "/tmp/socklab-docs-XXXXXX");
     if (mkdtemp(tmp) == NULL)
         return expect(0, "a temporary folder: %s", strerror(errno)), -1;
-    if (run_shell("find lessons common -type f \\( -name '*.c' -o -name '*.h' -o -name '*.script' "
+    if (run_shell("find lessons common tools -type f \\( -name '*.c' -o -name '*.h' -o -name '*.script' "
                   "-o -name '*.md' \\) -exec cp --parents {} '%s' \\; && cp Makefile '%s'",
                   tmp, tmp) != 0)
         return expect(0, "the sources copied to %s", tmp), -1;
