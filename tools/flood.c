@@ -155,13 +155,13 @@ int main(int argc, char **argv)
     s = tcp_connect_to(PROG, args[0], args[1]);
     if (net_set_nonblocking(s) != 0)
         net_fail(PROG, "making the socket non-blocking", net_error());
-    printf("%s: connected to %s port %s, sending %ld lines of %ld bytes\n", PROG, args[0],
-           args[1], lines, size);
+    printf("%s: connected to %s port %s, sending %ld line%s of %ld bytes\n", PROG, args[0],
+           args[1], lines, lines == 1 ? "" : "s", size);
     start = net_now_ms();
     send_lines(s, values[2], lines, size);
     took = net_now_ms() - start;
-    printf("%s: sent %ld lines (%.1f MB) in %.2f s\n", PROG, lines, lines * (double)size / 1e6,
-           took / 1000.0);
+    printf("%s: sent %ld line%s (%.1f MB) in %.2f s\n", PROG, lines, lines == 1 ? "" : "s",
+           lines * (double)size / 1e6, took / 1000.0);
     shutdown(s, NET_SHUT_WR);
     wait_for_close(s);
     printf("%s: the server closed the connection after %.2f s; %.0f bytes came back\n", PROG,
