@@ -15,10 +15,11 @@ trap 'rm -rf "$bin"' EXIT
 trap 'exit 130' INT TERM
 
 # The compiler (and the assembler and linker it calls), make, the shells and
-# the tools the tests and the Makefile use (coreutils, findutils, sed, grep).
+# the tools the tests and the Makefile use (coreutils, findutils, sed, grep,
+# awk, diff: what Debian installs on every machine; not procps).
 wanted="cc gcc cpp as ld make sh dash bash env
     cat cp mv rm ln mkdir rmdir mktemp ls chmod touch test [ true false echo printf
-    head tail wc tr cut sort uniq od cmp diff tee sleep timeout kill ps id date
+    head tail wc tr cut sort uniq od cmp diff tee sleep timeout id date
     basename dirname pwd uname expr seq readlink realpath stat nproc
     find xargs sed grep awk"
 # The files, not `command -v` (it names builtins such as printf, which a
