@@ -311,7 +311,7 @@ static void lesson_with_an_unused_variable_builds_unless_strict(void)
         return;
     }
     snprintf(cmd, sizeof cmd,
-             "export LC_ALL=C; cp -R Makefile common lessons '%s' && cd '%s' && rm -f lessons/*/server lessons/*/client && "
+             "unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL STRICT; export LC_ALL=C; cp -R Makefile common lessons '%s' && cd '%s' && rm -f lessons/*/server lessons/*/client && "
              "sed -i '/^int main(/{n;s/$/\\n    int exercise;/}' lessons/01-hello/server.c && "
              "grep -c 'int exercise;' lessons/01-hello/server.c && "
              "make lessons/01-hello/server 2>&1 && test -x lessons/01-hello/server && "
