@@ -1,12 +1,12 @@
 # socklab - GNU make: Linux, macOS, MinGW, and cross-builds for Windows.
 #
-#   make                 build every lesson (binaries land next to their sources)
+#   make                 build every lesson and the tools/ (binaries land next to their sources)
 #   make hello | echo | daytime | chat | doctor | chatroom    one lesson
 #   make test            the behaviour tests (the one test command)
+#   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
 #                        it a warning is shown and the program is still built
 #   make check-setup     is this laptop ready for class? (run it first)
-#   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make test-windows    cross-build with mingw-w64, run the same tests under wine
 #   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
 #   make fuzz            run the libFuzzer targets for a bounded time (clang)
