@@ -135,6 +135,35 @@ void skip(const char *why)
     _exit(test_failed ? 1 : 77);
 }
 
+int have_program(const char *program)
+{
+    const char *path = getenv("PATH"), *end;
+    char full[1024];
+    if (strchr(program, '/') != NULL)
+        return access(program, X_OK) == 0;
+    for (; path != NULL && *path != '\0'; path = *end ? end + 1 : end) {
+        size_t len;
+        end = strchr(path, ':');
+        if (end == NULL)
+            end = path + strlen(path);
+        len = (size_t)(end - path);
+        snprintf(full, sizeof full, "%.*s/%s", (int)len, len ? path : ".", program);
+        if (access(full, X_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void need_program(const char *program, const char *what)
+{
+    char why[300];
+    if (have_program(program))
+        return;
+    snprintf(why, sizeof why, "%s not installed: %s needs it (see the README's optional tools)",
+             program, what);
+    skip(why);
+}
+
 int scaled(int linux_count, int wine_count)
 {
     return on_wine ? wine_count : linux_count;

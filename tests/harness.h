@@ -37,6 +37,12 @@ void note(const char *fmt, ...);
 /* Ends the current test as skipped, saying why (printed, and counted as
  * skipped in the last line): never a silent pass. */
 void skip(const char *why);
+/* 1 if `program` (a name, looked up in PATH, or a path) can be run. */
+int have_program(const char *program);
+/* Skips the current test unless `program` is installed: an optional tool
+ * (nc, telnet, socat, a browser...) that a fresh machine may lack. `what`
+ * says what the test needed it for, e.g. need_program("nc", "nc as a client"). */
+void need_program(const char *program, const char *what);
 
 /* Set when the tests run against the Windows build under wine. */
 extern int on_wine;

@@ -24,6 +24,8 @@ extern const struct test chatroom_tests[];
 extern const struct test flood_tests[];
 extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
+extern const struct test tools_tests[];
+extern const struct test build_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -38,6 +40,8 @@ static const struct {
     {flood_tests, 1},
     {eliza_tests, 0},
     {docs_tests, 0},
+    {tools_tests, 1},
+    {build_tests, 0},
 };
 
 static int selected(const char *name, int argc, char **argv, int first)

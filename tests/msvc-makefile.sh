@@ -8,7 +8,7 @@
 #      checks that Makefile.win's "all" names each of them (as .exe), no
 #      more, and that its lesson targets (hello ... chatroom) match the GNU
 #      Makefile's.
-#   2. Copies lessons/, common/ and Makefile.win to a temporary directory and
+#   2. Copies lessons/, common/, tools/ and Makefile.win to a temporary directory and
 #      builds there with GNU make, "make -f Makefile.win CC=<shim>", where the
 #      shim is a small script named cl that does what cl.exe would: it
 #      compiles each .c with clang's MSVC-compatible driver (clang-cl, target
@@ -287,9 +287,9 @@ export CL_SHIM_LOG CL_SHIM_CLANG_CL CL_SHIM_MINGW_GCC CL_SHIM_MINGW_INCLUDE MSVC
 # A copy of the sources, without anything built (the work tree may hold the
 # native build and the mingw one).
 tree=$tmp/tree
-cp -R lessons common Makefile.win "$tree"/ || bad "copying the sources to $tree"
-find "$tree/lessons" -type f \( -name '*.exe' -o -name '*.obj' -o -name '*.o' \
-    -o -name '*.pdb' -o -name '*.ilk' -o -name server -o -name client \) -exec rm -f {} +
+cp -R lessons common tools Makefile.win "$tree"/ || bad "copying the sources to $tree"
+find "$tree/lessons" "$tree/tools" -type f \( -name '*.exe' -o -name '*.obj' -o -name '*.o' \
+    -o -name '*.pdb' -o -name '*.ilk' -o -name server -o -name client -o ! -name '*.*' \) -exec rm -f {} +
 
 targets=
 for p in $selected; do targets="$targets $p.exe"; done
@@ -330,14 +330,14 @@ done
 # Every compile had /W4; every object is in a lesson's directory.
 if [ -s "$CL_SHIM_LOG" ]; then
     no_w4=$(awk -F '\t' '$1 == "compile" && (" " $4 " ") !~ / [\/-]W4 / { printf " %s", $2 }' "$CL_SHIM_LOG")
-    astray=$(awk -F '\t' '$1 == "compile" && $3 !~ /^lessons\/[^\/]+\/[^\/]+\.obj$/ { printf " %s", $3 }' "$CL_SHIM_LOG")
+    astray=$(awk -F '\t' '$1 == "compile" && $3 !~ /^(lessons\/[^\/]+|tools)\/[^\/]+\.obj$/ { printf " %s", $3 }' "$CL_SHIM_LOG")
     astray=$( (printf '%s\n' $astray; cd "$tree" && find . -maxdepth 1 -type f \
         \( -name '*.obj' -o -name '*.exe' \) | sed 's|^\./||') | sed '/^$/d' | sort -u | tr '\n' ' ')
     if [ -z "$no_w4" ]; then ok "every compile had /W4"; else bad "compiled without /W4:$no_w4"; fi
     if [ -z "$astray" ]; then
-        ok "every .obj is next to its lesson's sources"
+        ok "every .obj is next to its source (lessons/NN/ or tools/)"
     else
-        bad "objects or programs outside lessons/NN/: ${astray% }"
+        bad "objects or programs outside lessons/NN/ and tools/: ${astray% }"
     fi
     if [ $rc -ne 0 ]; then
         note "SKIP the second make (the first one failed)"
@@ -347,6 +347,18 @@ if [ -s "$CL_SHIM_LOG" ]; then
         bad "a second make would run commands again: some rule doesn't make the file it names"
     fi
 fi
+
+# STRICT=/WX (warnings are errors) reaches cl; without it, no /WX: a student's
+# unused variable warns but builds. (-n: printed, not run.)
+strict=$(cd "$tree" && $MAKE_CMD -n -B -f Makefile.win STRICT=/WX lessons/01-hello/server.obj 2>&1)
+plain=$(cd "$tree" && $MAKE_CMD -n -B -f Makefile.win lessons/01-hello/server.obj 2>&1)
+case " $strict " in
+    *" /WX "*) case " $plain " in
+                   *"/WX"*) bad "Makefile.win passes /WX without STRICT=/WX: $plain" ;;
+                   *) ok "STRICT=/WX adds /WX to cl's flags; without it there is none" ;;
+               esac ;;
+    *) bad "Makefile.win STRICT=/WX: no /WX in: $strict" ;;
+esac
 
 # ---- 3. under wine: PROGRAM.exe -h --------------------------------------------
 

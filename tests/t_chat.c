@@ -253,7 +253,9 @@ static void chat_works_with_nc_as_the_client(void)
 {
     struct proc server, nc;
     char *argv[] = {"-N", "127.0.0.1", NULL, NULL};
-    int port = server_start(&server, "04-chat", NULL);
+    int port;
+    need_program("nc", "nc as the chat's client");
+    port = server_start(&server, "04-chat", NULL);
     if (!port)
         return;
     argv[2] = port_text(port);
@@ -275,7 +277,9 @@ static void chat_works_with_telnet_as_the_client(void)
 {
     struct proc server, telnet;
     char *argv[] = {"127.0.0.1", NULL, NULL};
-    int port = server_start(&server, "04-chat", NULL);
+    int port;
+    need_program("telnet", "telnet as the chat's client");
+    port = server_start(&server, "04-chat", NULL);
     if (!port)
         return;
     argv[1] = port_text(port);
@@ -300,6 +304,7 @@ static void chat_client_works_with_nc_as_the_server(void)
     struct proc nc, client;
     char *nc_argv[] = {"-l", "127.0.0.1", NULL, NULL}, *argv[] = {"127.0.0.1", NULL, NULL};
     int port = unused_port(), tries, connected = 0;
+    need_program("nc", "nc as the server the chat client talks to");
     nc_argv[2] = argv[1] = port_text(port);
     if (proc_start_native(&nc, "nc", nc_argv) != 0)
         return;

@@ -593,7 +593,9 @@ static void chatroom_nc_is_a_member_like_any_other(void)
 {
     struct proc server, nc;
     static struct member a;
-    int port = start(&server, NULL), rc;
+    int port, rc;
+    need_program("nc", "nc as a member of the room");
+    port = start(&server, NULL);
     if (!port || !join(&a, port, "alice") || !start_nc(&nc, port))
         return;
     expect(proc_wait_for(&nc, "your name?", timeout_ms(5000)), "nc to show the greeting: %s", nc.buf);

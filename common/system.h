@@ -1,0 +1,62 @@
+/*
+ * system.h - what the helper programs in tools/ need beyond sockets: a
+ * clock in milliseconds and sleeping (a flood says how long it took, a slow
+ * reader keeps a pace), and the system's name (the setup check gives the
+ * firewall step for it). The lessons don't need it: they wait in select()
+ * and recv().
+ *
+ * Part of the compat layer: Windows and POSIX each have their own calls.
+ * C99's clock() is no use here: on POSIX it counts CPU time, and a program
+ * that waits on the network uses almost none.
+ */
+#ifndef SOCKLAB_SYSTEM_H
+#define SOCKLAB_SYSTEM_H
+
+#include "net.h"
+
+#ifndef _WIN32
+#  include <time.h>
+#endif
+
+/* The system the program was built for, as a student would name it. */
+#if defined(_WIN32)
+#  define NET_SYSTEM "Windows"
+#elif defined(__APPLE__)
+#  define NET_SYSTEM "macOS"
+#elif defined(__linux__)
+#  define NET_SYSTEM "Linux"
+#else
+#  define NET_SYSTEM "this system"
+#endif
+
+/* Milliseconds since some fixed moment; never goes back (a clock change
+ * by the user or NTP doesn't move it). */
+static inline long long net_now_ms(void)
+{
+#ifdef _WIN32
+    return (long long)GetTickCount64();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+}
+
+/* Sleeps about ms milliseconds (0 or less: returns at once). */
+static inline void net_sleep_ms(long long ms)
+{
+#ifdef _WIN32
+    if (ms > 0)
+        Sleep((DWORD)ms);
+#else
+    struct timespec ts;
+    if (ms <= 0)
+        return;
+    ts.tv_sec = (time_t)(ms / 1000);
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+#endif
+}
+
+#endif
