@@ -1,7 +1,7 @@
 /*
- * system.h - what the helper programs in tools/ need beyond sockets: a
- * clock in milliseconds and sleeping (a flood says how long it took, a slow
- * reader keeps a pace), and the system's name (the setup check gives the
+ * system.h - what the helper programs in tools/ need beyond sockets:
+ * sleeping (a slow reader keeps a pace; net.h has the clock,
+ * net_now_ms()), and the system's name (the setup check gives the
  * firewall step for it). The lessons don't need it: they wait in select()
  * and recv().
  *
@@ -28,19 +28,6 @@
 #else
 #  define NET_SYSTEM "this system"
 #endif
-
-/* Milliseconds since some fixed moment; never goes back (a clock change
- * by the user or NTP doesn't move it). */
-static inline long long net_now_ms(void)
-{
-#ifdef _WIN32
-    return (long long)GetTickCount64();
-#else
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-#endif
-}
 
 /* Sleeps about ms milliseconds (0 or less: returns at once). */
 static inline void net_sleep_ms(long long ms)

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define LESSON "06-chatroom"
-enum { LINE_MAX_BYTES = 1000, MEMBERS_MAX = 4 };
+enum { LINE_MAX_BYTES = 1000, MEMBERS_MAX = 8 };
 
 struct member {
     const char *name;
@@ -35,15 +35,16 @@ struct member {
     int must_get_all;           /* a reader the test expects every line at */
     const char *watch;          /* a line to notice, and when it came */
     long long watch_seen_ms;
+    int floods;                 /* it sends lines too (member 0, "flooder", always) */
+    int sent, offset;           /* lines sent whole, bytes of the next one */
+    char line[LINE_MAX_BYTES + 16];
 };
 
 struct flood {
     struct member m[MEMBERS_MAX];
     int n;
-    int lines, sent;            /* the flooder's lines: to send, sent */
+    int lines, sent;            /* each flooder's lines: to send; the first one's sent */
     int line_bytes;             /* each, with its newline */
-    char line[LINE_MAX_BYTES + 16];
-    int offset;                 /* of the line being sent */
 };
 
 /* Connects, names itself, and goes non-blocking. rcvbuf: 0 keeps the default. */
@@ -55,6 +56,7 @@ static int join(struct flood *f, const char *name, int rate, int port, int rcvbu
     m->name = name;
     m->rate = rate;
     m->must_get_all = f->n > 0 && rate >= 0;
+    m->floods = f->n == 0;
     if ((m->fd = tcp_connect("127.0.0.1", port)) < 0)
         return 0;
     if (rcvbuf)
@@ -116,21 +118,20 @@ static void read_member(struct member *m)
     }
 }
 
-/* The flooder pushes what send() takes, never waiting for its lines. */
-static void flood_some(struct flood *f)
+/* A flooder pushes what send() takes, never waiting for its lines. */
+static void flood_some(struct flood *f, struct member *m)
 {
-    int fd = f->m[0].fd;
-    while (f->sent < f->lines) {
+    while (m->floods && m->sent < f->lines) {
         ssize_t n;
-        if (f->offset == 0)
-            snprintf(f->line, sizeof f->line, "%06d %0*d\n", f->sent, f->line_bytes - 8, 0);
-        n = send(fd, f->line + f->offset, (size_t)(f->line_bytes - f->offset), MSG_NOSIGNAL);
+        if (m->offset == 0)
+            snprintf(m->line, sizeof m->line, "%06d %0*d\n", m->sent, f->line_bytes - 8, 0);
+        n = send(m->fd, m->line + m->offset, (size_t)(f->line_bytes - m->offset), MSG_NOSIGNAL);
         if (n <= 0)
             return;
-        f->offset += (int)n;
-        if (f->offset == f->line_bytes) {
-            f->offset = 0;
-            f->sent++;
+        m->offset += (int)n;
+        if (m->offset == f->line_bytes) {
+            m->offset = 0;
+            m->sent++;
         }
     }
 }
@@ -142,12 +143,14 @@ static void step(struct flood *f)
     int i;
     for (i = 0; i < f->n; i++) {
         p[i].fd = f->m[i].fd;
-        p[i].events = (short)(POLLIN | (i == 0 && f->sent < f->lines ? POLLOUT : 0));
+        p[i].events = (short)(POLLIN | (f->m[i].floods && f->m[i].sent < f->lines ? POLLOUT : 0));
     }
     poll(p, (nfds_t)f->n, 5);
-    flood_some(f);
-    for (i = 0; i < f->n; i++)
+    for (i = 0; i < f->n; i++) {
+        flood_some(f, &f->m[i]);
         read_member(&f->m[i]);
+    }
+    f->sent = f->m[0].sent;
 }
 
 /* 1 when every reader but those that never read has all the lines. */
@@ -226,34 +229,42 @@ static void chatroom_drops_only_the_members_who_stop_reading_during_a_flood(void
     server_stop(&server);
 }
 
-/* Fairness: the flooder's lines never keep another member's line waiting
- * for more than a second. */
+/* Fairness: four flooders, seated before carol, send more each round than
+ * the room takes; her line still reaches the others within a second. */
 static void chatroom_relays_a_line_typed_during_a_flood_within_a_second(void)
 {
     static struct flood f;
+    static const char *const floods[] = {"flood2", "flood3", "flood4"};
     struct proc server;
     long long deadline, typed = 0;
-    int port = server_start(&server, LESSON, NULL);
+    int i, port = server_start(&server, LESSON, NULL);
     memset(&f, 0, sizeof f);
-    f.lines = 200000;                   /* of 64 bytes: more than a round takes */
+    f.lines = 100000;                   /* of 64 bytes each: more than a round takes */
     f.line_bytes = 64;
-    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "reader", 0, port, 0) ||
-        !join(&f, "carol", 0, port, 0) || !join(&f, "slow", 1000000, port, 0))
+    if (!port || !join(&f, "flooder", 0, port, 0))
         return;
-    f.m[0].watch = f.m[1].watch = "carol: anyone there?";
+    for (i = 0; i < 3; i++)
+        if (!join(&f, floods[i], 0, port, 0))
+            return;
+        else
+            f.m[f.n - 1].floods = 1;
+    if (!join(&f, "reader", 0, port, 0) || !join(&f, "carol", 0, port, 0) ||
+        !join(&f, "slow", 1000000, port, 0))
+        return;
+    f.m[0].watch = f.m[4].watch = "carol: anyone there?";
     deadline = now_ms() + timeout_ms(60000);
-    while (now_ms() < deadline && !(typed && f.m[1].watch_seen_ms)) {
+    while (now_ms() < deadline && !(typed && f.m[4].watch_seen_ms)) {
         step(&f);
-        if (!typed && now_ms() - f.m[3].start_ms > 3000) {   /* paced to slow by now */
-            send_text(f.m[2].fd, "anyone there?\n");
+        if (!typed && now_ms() - f.m[6].start_ms > 3000) {   /* paced to slow by now */
+            send_text(f.m[5].fd, "anyone there?\n");
             typed = now_ms();
         }
     }
-    note("typed after %d lines; the flooder had sent %d", f.m[1].next, f.sent);
+    note("typed after %d lines; the flooder had sent %d", f.m[4].next, f.sent);
     expect(typed != 0, "the flood to be under way");
-    expect(f.m[1].watch_seen_ms && f.m[1].watch_seen_ms - typed <= timeout_ms(1000),
+    expect(f.m[4].watch_seen_ms && f.m[4].watch_seen_ms - typed <= timeout_ms(1000),
            "carol's line to reach the reader within %d ms, took %lld ms", timeout_ms(1000),
-           f.m[1].watch_seen_ms ? f.m[1].watch_seen_ms - typed : -1);
+           f.m[4].watch_seen_ms ? f.m[4].watch_seen_ms - typed : -1);
     while (!f.m[0].watch_seen_ms && now_ms() < deadline)
         step(&f);
     note("the flooder heard carol after %lld ms", f.m[0].watch_seen_ms - typed);

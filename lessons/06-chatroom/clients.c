@@ -26,10 +26,16 @@ static int stalled(const struct server *sv, const struct client *c)
     return c->out_len > 0 && sv->now - c->last_sent >= STALL_MS;
 }
 
+/* Still reading, and staying: its outbox counts, and the room waits for it. */
+static int is_reading(const struct server *sv, const struct client *c)
+{
+    return !stalled(sv, c) && !c->leave_by;
+}
+
 /* Far behind, but still reading: the room waits for this one. */
 static int holds_room_back(const struct server *sv, const struct client *c)
 {
-    return c->out_len > BEHIND_MARK && !stalled(sv, c) && !c->leave_by;
+    return c->out_len > BEHIND_MARK && is_reading(sv, c);
 }
 
 /* The room's send(): grows the outbox as needed, never past OUTBOX_CAP. */
@@ -58,7 +64,8 @@ void queue_text(void *server, int seat, const char *text, size_t len)
     }
     memcpy(c->out + c->out_len, text, len);
     c->out_len += len;
-    if (holds_room_back(sv, c))
+    sv->queued += len;
+    if (holds_room_back(sv, c) || sv->queued > ROOM_MARK)
         sv->held_back = 1;              /* server.c stops hearing lines at once */
 }
 
@@ -84,8 +91,8 @@ static int send_outbox(struct server *sv, struct client *c)
 }
 
 /* Why a reader must go, or NULL. A reader holding the room back must take
- * BEHIND_MARK bytes within SLOW_MS (1.6 KB/s): a trickle would set the
- * pace of a whole class. */
+ * SLOW_BYTES within SLOW_MS (1.6 KB/s): a trickle would set the pace of a
+ * whole class. */
 static const char *too_slow(struct server *sv, struct client *c)
 {
     if (c->overflowed)
@@ -94,7 +101,7 @@ static const char *too_slow(struct server *sv, struct client *c)
         c->slow_since = sv->now;
         c->taken = 0;
     } else if (c->slow_since && sv->now - c->slow_since >= SLOW_MS) {
-        if (c->taken < BEHIND_MARK && holds_room_back(sv, c))
+        if (c->taken < SLOW_BYTES && holds_room_back(sv, c))
             return "dropped: reading too slowly (under 16 KiB in 10 s)";
         c->slow_since = 0;
     }
@@ -110,6 +117,7 @@ void send_outboxes(struct server *sv)
     int seat;
     const char *why;
     sv->held_back = 0;
+    sv->queued = 0;
     for (seat = 0; seat < sv->max_clients; seat++) {
         struct client *c = &sv->clients[seat];
         if (c->s == NET_INVALID)
@@ -124,10 +132,12 @@ void send_outboxes(struct server *sv)
                 close_seat(sv, seat, 0);
         } else if ((why = too_slow(sv, c)) != NULL) {
             drop_client(sv, seat, why);
-        } else if (holds_room_back(sv, c)) {
-            sv->held_back = 1;
+        } else if (is_reading(sv, c)) {
+            sv->queued += c->out_len;
+            sv->held_back |= holds_room_back(sv, c);
         }
     }
+    sv->held_back |= sv->queued > ROOM_MARK;
 }
 
 /* ---- arriving ------------------------------------------------------------ */

@@ -20,9 +20,13 @@
 enum {
     RESERVED_FDS = 5,           /* stdin, stdout, stderr, the listener, the spare */
     MOST_CLIENTS = FD_SETSIZE - RESERVED_FDS,   /* all select() can watch */
-    BEHIND_MARK = 16 * 1024,    /* a reader this far behind holds the room back */
-    STALL_MS = 1500,            /* nothing sent for this long: it stopped reading */
-    SLOW_MS = 10000,            /* holding the room back, take BEHIND_MARK in 10 s */
+    BEHIND_MARK = 64 * 1024,    /* a reader this far behind holds the room back: */
+                                /* what one send() a round takes (clients.c) */
+    ROOM_MARK = 16 * 1024 * 1024,   /* ... and so do all outboxes together: the */
+                                /* room's memory stays bounded, however many */
+    STALL_MS = 1000,            /* nothing sent for this long: it stopped reading */
+    SLOW_MS = 10000,            /* holding the room back, take 16 KiB in 10 s */
+    SLOW_BYTES = 16 * 1024,
     OUTBOX_CAP = 256 * 1024,    /* a stopped reader is dropped past this */
     OUTBOX_KEEP = 4096,         /* an emptied outbox bigger than this is freed */
     GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
@@ -50,6 +54,7 @@ struct server {
     struct room room;
     int max_clients, count;
     long long now;              /* net_now_ms() when this round's select() returned */
+    size_t queued;              /* in the outboxes of those who read, all together */
     int held_back;              /* a reader is behind: nobody's lines are read */
     int next_reader;            /* who reads first next round: turns, fairly */
 };
