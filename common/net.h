@@ -362,6 +362,26 @@ static inline int net_set_recv_timeout(net_socket s, int seconds)
 #endif
 }
 
+/* ---- time -------------------------------------------------------------- */
+
+#ifndef _WIN32
+#  include <time.h>             /* clock_gettime() */
+#endif
+
+/* Milliseconds on a clock that only moves forward, from some fixed moment
+ * (boot, usually): for time-outs and rate limits. The time of day would
+ * jump when the clock is set, and a limit with it. */
+static inline long long net_now_ms(void)
+{
+#ifdef _WIN32
+    return (long long)GetTickCount64();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+}
+
 /* ---- small writes ----------------------------------------------------- */
 
 #ifndef _WIN32
