@@ -80,6 +80,28 @@ static void chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes(void)
     server_stop(&server);
 }
 
+/* Issue 9: the server removed telnet commands AFTER it made the line
+ * printable, so C2 IAC NOP 9B became C2 9B, CSI, on the server's screen.
+ * Neither side may show the other's escape sequences, however they are
+ * pieced together: telnet commands, control bytes between, raw bytes. */
+static void chat_no_escape_sequence_can_be_glued_in_either_direction(void)
+{
+    struct proc server, client;
+    if (!start_pair(&server, &client))
+        return;
+    proc_write(&server, "s \xc2\xff\xf1\x9b" "2J \xc2\x01\x9b" "2K \x9b" "H end\n");
+    expect(proc_wait_for(&client, "server: s ??2J ???2K ?H end\n", timeout_ms(5000)),
+           "the client to show the pieces as ?, got: %s", client.buf);
+    proc_write(&client, "c \xc2\xff\xf1\x9b" "2J \xc2\x01\x9b" "2K \x9b" "H end\n");
+    expect(proc_wait_for(&server, "client: c ??2J ???2K ?H end\n", timeout_ms(5000)),
+           "the server to show the pieces as ?, got: %s", server.buf);
+    expect(terminal_safe(client.buf, client.len), "only text on the client's screen, got: %s",
+           client.buf);
+    expect(terminal_safe(server.buf, server.len), "only text on the server's screen, got: %s",
+           server.buf);
+    server_stop(&server);
+}
+
 static void chat_long_line_is_cut_without_breaking_the_next(void)
 {
     struct proc server;
@@ -368,6 +390,8 @@ const struct test chat_tests[] = {
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
     {"chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes", chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes},
     {"chat_long_line_is_cut_without_breaking_the_next", chat_long_line_is_cut_without_breaking_the_next},
+    {"chat_no_escape_sequence_can_be_glued_in_either_direction",
+     chat_no_escape_sequence_can_be_glued_in_either_direction},
     {"chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet",
      chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet},
     {"chat_server_started_with_stdin_closed_still_serves",

@@ -233,7 +233,7 @@ static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
     server_stop(&server);
 }
 
-static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
+static void chatroom_replaces_control_characters_but_keeps_tabs_and_utf8(void)
 {
     struct proc server;
     static struct member a, b;
@@ -241,16 +241,52 @@ static void chatroom_strips_control_characters_but_keeps_tabs_and_utf8(void)
     if (!port || !join(&a, port, "alice") || !join(&b, port, "bob"))
         return;
     say(&a, "\033[2J\033]0;owned\007red\033[31m\ttab \xc3\xbc\x7f\x01" "end\r\n");
-    hear(&b, "alice: [2J]0;ownedred[31m\ttab \xc3\xbc" "end\r\n");
+    hear(&b, "alice: ?[2J?]0;owned?red?[31m\ttab \xc3\xbc??end\r\n");
     say(&a, "/msg bob \033[5msecret\n");
-    hear(&b, "alice (private): [5msecret\r\n");
+    hear(&b, "alice (private): ?[5msecret\r\n");
     expect(strchr(b.got, '\033') == NULL, "no ESC byte anywhere, got: %s", b.got);
     say(&a, "C1 \xc2\x9b" "2J \xc2\x85" "end\n");  /* CSI and NEL as UTF-8: C1 controls */
-    hear(&b, "alice: C1 2J end\r\n");
+    hear(&b, "alice: C1 ??2J ??end\r\n");
     send_all(a.fd, "before\0after\n", 13);  /* a NUL byte goes like the others, */
-    hear(&b, "alice: beforeafter\r\n");       /* and takes nothing after it along */
+    hear(&b, "alice: before?after\r\n");     /* and takes nothing after it along */
     close(a.fd);
     close(b.fd);
+    server_stop(&server);
+}
+
+/* Issue 9: deleting a control character glued the bytes around it: C2 01 9B
+ * lost its 01 and became C2 9B, CSI, which let eve erase "eve:" and forge
+ * "* teacher left" on alice's screen. So does a telnet command between C2
+ * and 9B, and a raw 9B is CSI to a terminal in a Latin-1 locale. Whatever
+ * eve sends, alice's bytes must be text only. */
+static void chatroom_no_escape_sequence_can_be_glued_or_sent_raw(void)
+{
+    struct proc server;
+    static struct member a, e;
+    static char all[GOT_CAP];
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&e, port, "eve"))
+        return;
+    hear(&a, "eve joined");
+    say(&e, "hi\xc2\x01\x9b" "1G\xc2\x01\x9b" "2K* teacher left\r\n");
+    send_all(e.fd, "a\xc2\xff\xf1\x9b" "2Jb\r\n", 9);        /* C2 IAC NOP 9B */
+    say(&e, "c\x9b" "2Jd \xe2\x82 \xfe\xc0\xaf\xed\xa0\x80 e\r\n");  /* not UTF-8 */
+    say(&e, "/msg alice \xc2\x01\x9b" "2J\xc2\x01\x9bH teacher (private): hi\r\n");
+    say(&e, "/nick t\xc2\x01\x9b" "eacher\r\n/whoami\x9b\r\n/msg x\x9b hi\r\nlast\r\n");
+    recv_until(a.fd, all, sizeof all, "eve: last\r\n", timeout_ms(5000));
+    expect_has("alice", all, "eve: hi???1G???2K* teacher left\r\n");
+    expect_has("alice", all, "eve: a??2Jb\r\n");
+    expect_has("alice", all, "eve: c?2Jd ?? ?????? e\r\n");
+    expect_has("alice", all, "eve (private): ???2J???H teacher (private): hi\r\n");
+    expect(terminal_safe(all, strlen(all)), "only text for alice, got: %s", all);
+    recv_until(e.fd, e.got, GOT_CAP, "nobody here is called", timeout_ms(5000));
+    expect_has("eve", e.got, "* unknown command /whoami?;");
+    expect_has("eve", e.got, "* nobody here is called x?\r\n");
+    expect(terminal_safe(e.got, strlen(e.got)), "only text for eve, got: %s", e.got);
+    close(a.fd);
+    close(e.fd);
+    expect(proc_wait_for(&server, "(0 here)", timeout_ms(5000)), "the log to say both left");
+    expect(terminal_safe(server.buf, server.len), "only text in the log, got: %s", server.buf);
     server_stop(&server);
 }
 
@@ -631,9 +667,10 @@ static void chatroom_client_joins_talks_and_quits_with_piped_input(void)
     proc_write(&client, "hi alice\n");
     hear(&a, "bob: hi alice\r\n");
     /* From a pipe, byte 0x1A is just a byte (only the Windows console reads
-     * Ctrl+Z as end of input): the lines after it still go out. */
+     * Ctrl+Z as end of input): the lines after it still go out (and the
+     * room shows it as ?, a control character). */
     proc_write(&client, "\x1a" "still here\n");
-    hear(&a, "bob: still here\r\n");
+    hear(&a, "bob: ?still here\r\n");
     proc_write(&client, "/quit\n");
     rc = proc_wait_exit(&client, timeout_ms(10000));
     expect(rc == 0, "the client to exit 0 after /quit, got %d", rc);
@@ -745,8 +782,10 @@ const struct test chatroom_tests[] = {
      chatroom_commands_who_nick_msg_help_quit_and_unknown},
     {"chatroom_refuses_bad_names_and_accepts_the_next_try",
      chatroom_refuses_bad_names_and_accepts_the_next_try},
-    {"chatroom_strips_control_characters_but_keeps_tabs_and_utf8",
-     chatroom_strips_control_characters_but_keeps_tabs_and_utf8},
+    {"chatroom_replaces_control_characters_but_keeps_tabs_and_utf8",
+     chatroom_replaces_control_characters_but_keeps_tabs_and_utf8},
+    {"chatroom_no_escape_sequence_can_be_glued_or_sent_raw",
+     chatroom_no_escape_sequence_can_be_glued_or_sent_raw},
     {"chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c",
      chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c},
     {"chatroom_relays_a_line_of_exactly_the_limit_whole",

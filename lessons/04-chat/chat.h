@@ -19,7 +19,8 @@
  *     whole; LF and CR LF both end a line;
  *   - the keyboard is watched through net_keyboard_open(), because on Windows
  *     select() only accepts sockets;
- *   - what the peer sends is made printable before it reaches our terminal.
+ *   - what the peer sends is made printable before it reaches our terminal:
+ *     a terminal obeys the control characters it receives (common/text.h).
  */
 #ifndef SOCKLAB_CHAT_H
 #define SOCKLAB_CHAT_H
@@ -47,21 +48,15 @@ struct chat {
     struct line_buffer *from_keyboard;  /* kept across conversations */
 };
 
-/* Replaces each byte of a control character with '?' (an escape sequence
- * could redraw our screen); tabs and UTF-8 text pass (line_control_size). */
-static inline void chat_make_printable(char *text, int len)
-{
-    int i, n;
-    for (i = 0; i < len; i += n > 0 ? n : 1)
-        if ((n = line_control_size(text + i, text + len)) > 0)
-            memset(text + i, '?', (size_t)n);
-}
-
+/* Prints one line from the peer. Telnet's commands go first, then the line
+ * is made printable (common/text.h): a terminal obeys the control
+ * characters it is sent, and an escape sequence could redraw our screen.
+ * In that order, because removing bytes could glue a sequence together. */
 static inline void chat_print(const struct chat *c, char *line, int len, int cut)
 {
-    chat_make_printable(line, len);     /* NULs too: then it is a C string */
-    if (line_drop_telnet_commands(line) == 0)
+    if ((len = line_drop_telnet_commands(line, len)) == 0)
         return;                         /* it held only telnet commands */
+    text_make_printable(line, len);     /* last: NULs too, so it is a C string */
     printf("%s: %s%s\n", c->peer_name, line, cut ? " [cut: too long]" : "");
 }
 

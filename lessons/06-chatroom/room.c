@@ -187,28 +187,24 @@ static enum room_event choose_name(struct room *r, int seat, const char *line)
 
 /* ---- lines ------------------------------------------------------------- */
 
-/* Removes control characters but tab, C1 ones too (line_control_size). */
+/* What a member sends reaches other people's terminals, and a terminal
+ * obeys the control characters it receives: ESC or CSI would let one member
+ * erase or forge what others see. So text is made printable (common/text.h),
+ * after every step that removes bytes, since a removal could glue the bytes
+ * on either side into an escape sequence. */
 void room_clean(char *text)
 {
-    char *to = text, *end = text + strlen(text);
-    int n;
-    while (text < end) {
-        if ((n = line_control_size(text, end)) > 0)
-            text += n;                  /* all of its bytes go */
-        else
-            *to++ = *text++;
-    }
-    *to = '\0';
+    text_make_printable(text, (int)strlen(text));
 }
 
 enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut)
 {
     struct member *m = &r->seats[seat];
     int i;
+    len = line_drop_telnet_commands(line, len);     /* first: removes bytes */
     for (i = 0; i < len; i++)           /* a NUL would end the C string early: */
         if (line[i] == '\0')            /* make it a control character like any */
-            line[i] = 0x7f;             /* other, which names refuse and text loses */
-    line_drop_telnet_commands(line);
+            line[i] = 0x7f;             /* other, which names refuse and text shows as ? */
     if (!m->named)
         return choose_name(r, seat, line);
     if (cut)

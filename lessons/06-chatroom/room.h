@@ -58,9 +58,10 @@ void room_close(struct room *r);
 
 /* Why `name` can't be used by `seat`, or NULL if it can. */
 const char *room_name_problem(const struct room *r, int seat, const char *name);
-/* Removes control characters (all but tab, C1 ones too) so no escape
- * sequence reaches anyone's terminal; other bytes from 0x80 stay, so UTF-8
- * text passes. */
+/* Replaces each byte of a control character (all but tab, C1 ones too)
+ * and of anything that is not UTF-8 with '?', so no escape sequence
+ * reaches anyone's terminal (common/text.h). Call it after anything that
+ * removes bytes, never before. */
 void room_clean(char *text);
 
 /* Shared by room.c and commands.c. */
