@@ -233,6 +233,50 @@ static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
     server_stop(&server);
 }
 
+/* Issue 9: "t\xd0\xb5acher" (a Cyrillic e) joined while "teacher" was in,
+ * and "Jos\xc3\xa9" (one character) and "Jose\xcc\x81" (e + accent) were two
+ * members. Names that look the same on screen are one name. */
+static void chatroom_refuses_names_that_look_like_a_members(void)
+{
+    static const char *const alike[] = {
+        "t\xd0\xb5" "acher\n",                /* Cyrillic e */
+        "\xd1\x82\xd0\xb5\xd0\xb0\xd1\x81her\n",  /* Cyrillic t, e, a, c */
+        "TEACHER\n", "\xce\xa4\xce\x95\xce\x91" "CHER\n",     /* Greek T, E, A */
+        "\xef\xbd\x94" "eacher\n",             /* fullwidth t */
+        "Jose\xcc\x81\n", "jos\xc3\xa8\n", "JOSE\n",    /* with the accent apart; others */
+        "AIice\n", "a1ice\n",                  /* capital i, digit one: "Alice"? */
+        "\xcc\x81" "alone\n",                  /* an accent with nothing under it */
+    };
+    struct proc server;
+    static struct member t, j, a, m;
+    size_t i;
+    int port = start(&server, NULL);
+    if (!port || !join(&t, port, "teacher") || !join(&j, port, "Jos\xc3\xa9") ||
+        !join(&a, port, "Alice") || !connect_member(&m, port) || !hear(&m, "your name?"))
+        return;
+    hear(&t, "* Alice joined (3 here)\r\n");
+    for (i = 0; i < sizeof alike / sizeof alike[0]; i++) {
+        say(&m, alike[i]);
+        hear(&m, i + 1 < sizeof alike / sizeof alike[0] ? "that name is taken"
+                                                         : "does not start with an accent");
+        hear(&m, "your name?");
+    }
+    never_hears(&t, "joined", 300);
+    say(&m, "mallory\n");
+    hear(&m, "you are in");
+    say(&m, "/nick t\xd0\xb5" "acher\n");
+    hear(&m, "that name is taken; your name is still mallory");
+    say(&m, "/msg jose hi\n");                    /* /msg finds a name the same way */
+    hear(&j, "mallory (private): hi\r\n");
+    say(&m, "/who\n");
+    hear(&m, "* 4 here: teacher Jos\xc3\xa9 Alice mallory\r\n");   /* as they typed them */
+    close(t.fd);
+    close(j.fd);
+    close(a.fd);
+    close(m.fd);
+    server_stop(&server);
+}
+
 static void chatroom_replaces_control_characters_but_keeps_tabs_and_utf8(void)
 {
     struct proc server;
@@ -782,6 +826,8 @@ const struct test chatroom_tests[] = {
      chatroom_commands_who_nick_msg_help_quit_and_unknown},
     {"chatroom_refuses_bad_names_and_accepts_the_next_try",
      chatroom_refuses_bad_names_and_accepts_the_next_try},
+    {"chatroom_refuses_names_that_look_like_a_members",
+     chatroom_refuses_names_that_look_like_a_members},
     {"chatroom_replaces_control_characters_but_keeps_tabs_and_utf8",
      chatroom_replaces_control_characters_but_keeps_tabs_and_utf8},
     {"chatroom_no_escape_sequence_can_be_glued_or_sent_raw",

@@ -50,6 +50,7 @@ static void change_name(struct room *r, int seat, const char *name)
     }
     strcpy(old, m->name);
     strcpy(m->name, name);
+    room_name_key(m->name, m->key);
     room_say(r, seat, "* you are now %s", m->name);
     room_tell_others(r, seat, "* %s is now %s", old, m->name);
 }

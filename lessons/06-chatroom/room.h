@@ -31,6 +31,7 @@ struct member {
     int connected;      /* a connection sits in this seat */
     int named;          /* it chose a name, so it is in the room */
     char name[NAME_MAX_BYTES + 1];
+    char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
 };
 
 /* Queues len bytes of text for the connection in `seat`. */
@@ -56,8 +57,11 @@ void room_depart(struct room *r, int seat);
 /* The server is shutting down: tell every connection. */
 void room_close(struct room *r);
 
-/* Why `name` can't be used by `seat`, or NULL if it can. */
+/* names.c: why `name` can't be used by `seat`, or NULL if it can. */
 const char *room_name_problem(const struct room *r, int seat, const char *name);
+/* Its key: two names with the same key look alike, and are the same name
+ * (no accents, no case, Latin for look-alike Cyrillic and Greek letters). */
+void room_name_key(const char *name, char *key);
 /* Replaces each byte of a control character (all but tab, C1 ones too)
  * and of anything that is not UTF-8 with '?', so no escape sequence
  * reaches anyone's terminal (common/text.h). Call it after anything that
@@ -70,7 +74,7 @@ enum room_event room_command(struct room *r, int seat, char *line);
 /* printf() one line (CR LF added) to `seat`, or to every member but `except`. */
 void room_say(struct room *r, int seat, const char *fmt, ...);
 void room_tell_others(struct room *r, int except, const char *fmt, ...);
-/* The seat of the member called `name` (any case), or -1. */
+/* names.c: the seat of the member whose name has the key of `name`, or -1. */
 int room_find(const struct room *r, const char *name);
 
 #endif
