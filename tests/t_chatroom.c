@@ -277,6 +277,49 @@ static void chatroom_refuses_names_that_look_like_a_members(void)
     server_stop(&server);
 }
 
+/* Issue 9: each /nick is a notice to everyone, and a loop of them scrolled
+ * every screen (x233 bytes out for each byte in, with 500 members). A few
+ * changes go at once, then one every 5 s; the one held back is told why.
+ * And the log keeps every identity: old -> new, and who /msg'd whom. */
+static void chatroom_damps_a_storm_of_name_changes_and_logs_each(void)
+{
+    struct proc server;
+    static struct member a, e;
+    static char storm[20 * 32];
+    int i, notices = 0;
+    char *at;
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&e, port, "eve"))
+        return;
+    storm[0] = '\0';
+    for (i = 0; i < 20; i++)
+        snprintf(storm + strlen(storm), sizeof storm - strlen(storm), "/nick eve%d\r\n", i);
+    say(&e, storm);
+    hear(&e, "too many name changes");
+    hear(&e, "try again in 5 s");
+    say(&a, "/who\r\n");
+    recv_until(a.fd, a.got, GOT_CAP, " here: ", timeout_ms(5000));
+    for (at = a.got; (at = strstr(at, " is now eve")) != NULL; at++)
+        notices++;
+    expect(notices == 3, "3 notices for 20 name changes, got %d: %s", notices, a.got);
+    hear(&a, "* 2 here: alice eve2\r\n");
+    usleep(5200000);                    /* then one more after 5 s */
+    say(&e, "/nick teacher\r\n/nick eve\r\n");
+    hear(&e, "* you are now teacher\r\n");
+    hear(&e, "too many name changes");
+    say(&e, "/msg alice my password is hunter2\r\n");
+    hear(&a, "teacher (private): my password");
+    expect(proc_wait_for(&server, "teacher sent alice a private message\n", timeout_ms(5000)),
+           "the log to say who sent whom a message");
+    expect_has("server log", server.buf, "eve is now eve0\neve0 is now eve1\neve1 is now eve2\n");
+    expect_has("server log", server.buf, "eve2 is now teacher\n");
+    expect(strstr(server.buf, "hunter2") == NULL, "never the text of a /msg in the log: %s",
+           server.buf);
+    close(a.fd);
+    close(e.fd);
+    server_stop(&server);
+}
+
 static void chatroom_replaces_control_characters_but_keeps_tabs_and_utf8(void)
 {
     struct proc server;
@@ -828,6 +871,8 @@ const struct test chatroom_tests[] = {
      chatroom_refuses_bad_names_and_accepts_the_next_try},
     {"chatroom_refuses_names_that_look_like_a_members",
      chatroom_refuses_names_that_look_like_a_members},
+    {"chatroom_damps_a_storm_of_name_changes_and_logs_each",
+     chatroom_damps_a_storm_of_name_changes_and_logs_each},
     {"chatroom_replaces_control_characters_but_keeps_tabs_and_utf8",
      chatroom_replaces_control_characters_but_keeps_tabs_and_utf8},
     {"chatroom_no_escape_sequence_can_be_glued_or_sent_raw",

@@ -79,6 +79,7 @@ void room_arrive(struct room *r, int seat)
 {
     r->seats[seat].connected = 1;
     r->seats[seat].named = 0;
+    r->seats[seat].nick_clock = 0;
     room_say(r, seat, "* welcome to the socklab chat room: %s", people(r->present));
     room_say(r, seat, "* your name? (1 to %d characters, no spaces)", NAME_MAX_CHARS);
 }

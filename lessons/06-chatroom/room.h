@@ -17,7 +17,9 @@
 
 enum {
     NAME_MAX_CHARS = 20,            /* short enough to read before every line */
-    NAME_MAX_BYTES = 4 * NAME_MAX_CHARS  /* UTF-8 takes up to 4 bytes a character */
+    NAME_MAX_BYTES = 4 * NAME_MAX_CHARS, /* UTF-8 takes up to 4 bytes a character */
+    NICK_BURST = 3,                 /* /nick: this many changes at once, */
+    NICK_EVERY_MS = 5000            /* then one every 5 s (each tells everyone) */
 };
 
 /* What a line did, for the server's log and for closing connections. */
@@ -32,6 +34,7 @@ struct member {
     int named;          /* it chose a name, so it is in the room */
     char name[NAME_MAX_BYTES + 1];
     char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
+    long long nick_clock;           /* ms: where its /nick changes have got to */
 };
 
 /* Queues len bytes of text for the connection in `seat`. */

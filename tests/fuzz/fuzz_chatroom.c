@@ -22,6 +22,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,8 +115,11 @@ static void receive(int seat, const uint8_t *data, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static int quiet;
     size_t at = 0;
     int i;
+    if (!quiet++)                       /* the room's log lines (printf) */
+        freopen("/dev/null", "w", stdout);
     room_init(&room, members, SEATS, on_send, NULL);
     for (i = 0; i < SEATS; i++) {
         line_init(&buffers[i]);
