@@ -5,6 +5,8 @@
 #include "harness.h"
 
 #include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -384,7 +386,111 @@ static void chat_leaving_client_goes_though_the_peer_keeps_talking(void)
     close(fd);
 }
 
+/* ---- ghosts: a client whose machine vanished (issue 9) ----------------- */
+
+/* Runs `server` and lesson 04's client in a network namespace of their own
+ * (unshare -rn: no root needed), the client connecting to an address that
+ * is then deleted: from then on nothing the server sends reaches anyone and
+ * nothing comes back, as when a laptop leaves the Wi-Fi. Keepalive is
+ * shortened to 2 s + 2 probes 1 s apart. Returns the server's log, or NULL
+ * (the test skipped) where namespaces are not allowed. */
+static const char *run_ghost(struct proc *p, const char *lesson, const char *gone)
+{
+    static const char script[] =
+        "ip link set lo up && ip addr add 10.77.0.1/32 dev lo || exit 3\n"
+        "cd \"$(mktemp -d)\" && mkfifo sin cin && exec 3<>sin 4<>cin\n"
+        "SOCKLAB_KEEPALIVE=2,1,2 \"$1\" 0 <sin >log 2>&1 & s=$!\n"
+        "for i in $(seq 100); do p=$(sed -n 's/.*port \\([0-9]*\\).*/\\1/p' log | head -n 1)\n"
+        "  [ -n \"$p\" ] && break; sleep 0.1; done\n"
+        "\"$2\" 10.77.0.1 \"$p\" <cin >clog 2>&1 & c=$!\n"
+        "for i in $(seq 100); do grep -q 'arrived\\|connected' log && break; sleep 0.1; done\n"
+        "sleep 0.5; ip addr del 10.77.0.1/32 dev lo\n"
+        "for i in $(seq 200); do grep -q \"$3\" log && break; sleep 0.1; done\n"
+        "echo \"(the address was deleted; $i tenths of a second later:)\"; kill $s $c; cat log\n";
+    char server[PATH_MAX], client[PATH_MAX], *argv[] = {"-rn", "sh", "-c", (char *)script, "sh", server,
+                                              client, (char *)gone, NULL};
+    int rc;
+    if (on_wine || access("/usr/bin/unshare", X_OK) != 0 || system("unshare -rn true 2>/dev/null")) {
+        skip("needs Linux network namespaces (unshare -rn) to make a peer vanish");
+        return NULL;
+    }
+    if (realpath(bin_path(lesson, "server"), server) == NULL ||
+        realpath(bin_path("04-chat", "client"), client) == NULL)
+        return expect(0, "the %s server and the 04 client built", lesson), NULL;
+    if (proc_start_native(p, "/usr/bin/unshare", argv) != 0)
+        return NULL;
+    rc = proc_wait_exit(p, 60000);
+    if (rc == 3) {
+        skip("could not add an address in a network namespace");
+        return NULL;
+    }
+    return p->buf;
+}
+
+static void chat_server_drops_a_client_whose_machine_vanished(void)
+{
+    struct proc p;
+    const char *log = run_ghost(&p, "04-chat", "broke");
+    if (log == NULL)
+        return;
+    note("%.*s", (int)strcspn(log, "\n"), log);
+    expect_has("server log", log, "connected: type to chat");
+    expect_has("server log", log, "broke (Connection timed out); waiting for the next client");
+}
+
+static void doctor_lets_a_patient_whose_machine_vanished_go(void)
+{
+    struct proc p;
+    const char *log = run_ghost(&p, "05-doctor", "cut off");
+    if (log == NULL)
+        return;
+    note("%.*s", (int)strcspn(log, "\n"), log);
+    expect_has("server log", log, "arrived (1 patients)");
+    expect_has("server log", log, "was cut off (0 patients)");
+}
+
+/* Without SOCKLAB_KEEPALIVE the server asks for its classroom default: the
+ * system then shows a keepalive timer on the accepted connection in
+ * /proc/net/tcp ("02:" and the jiffies left, at most 60 s). */
+static void chat_server_turns_keepalive_on_for_each_client(void)
+{
+    struct proc server;
+    char line[512], want[16];
+    FILE *f;
+    int port = server_start(&server, "04-chat", NULL), fd, found = 0;
+    unsigned when = 0;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    if (on_wine || (f = fopen("/proc/net/tcp6", "r")) == NULL) {    /* dual stack */
+        close(fd);
+        server_stop(&server);
+        skip("reads Linux's /proc/net/tcp");
+        return;
+    }
+    proc_wait_for(&server, "connected", timeout_ms(5000));
+    snprintf(want, sizeof want, ":%04X", port);
+    while (fgets(line, sizeof line, f) != NULL) {   /* local address is field 2 */
+        char local[64], state[8], timer[32];
+        if (sscanf(line, "%*s %63s %*s %7s %*s %31s", local, state, timer) == 3 &&
+            strlen(local) > 5 && strcmp(local + strlen(local) - 5, want) == 0 &&
+            strcmp(state, "01") == 0) {
+            found = 1;
+            expect(strncmp(timer, "02:", 3) == 0 && sscanf(timer + 3, "%x", &when) == 1 &&
+                   when <= 6000, "a keepalive timer of at most 60 s, got %s", timer);
+        }
+    }
+    fclose(f);
+    expect(found, "the server's connection on port %d in /proc/net/tcp", port);
+    close(fd);
+    server_stop(&server);
+}
+
 const struct test chat_tests[] = {
+    {"chat_server_drops_a_client_whose_machine_vanished",
+     chat_server_drops_a_client_whose_machine_vanished},
+    {"doctor_lets_a_patient_whose_machine_vanished_go",
+     doctor_lets_a_patient_whose_machine_vanished_go},
+    {"chat_server_turns_keepalive_on_for_each_client", chat_server_turns_keepalive_on_for_each_client},
     {"chat_leaving_client_goes_though_the_peer_keeps_talking",
      chat_leaving_client_goes_though_the_peer_keeps_talking},
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},

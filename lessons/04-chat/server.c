@@ -106,6 +106,9 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
         client = accept(chat->listener, (struct sockaddr *)&peer, &len);
         if (client != NET_INVALID) {
             net_addr_text((struct sockaddr *)&peer, who, who_size);
+            /* a client whose laptop vanished is noticed (common/net.h) */
+            net_keepalive(client, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S,
+                          NET_KEEPALIVE_COUNT);
             return client;
         }
         printf("accept() failed: %s (still waiting)\n", net_strerror(net_error()));

@@ -104,6 +104,7 @@ static void admit(net_socket listener, const eliza_script *script)
     }
     patients[i].sock = s;
     net_set_nonblocking(s);
+    net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
     line_init(&patients[i].in);
     net_addr_text((struct sockaddr *)&addr, patients[i].who, sizeof patients[i].who);
     printf("%s arrived (%d patients)\n", patients[i].who, ++npatients);
