@@ -209,6 +209,41 @@ static void chat_server_started_with_stdin_closed_still_serves(void)
     proc_stop(&server);
 }
 
+/* Issue 9: with its input at an end nobody can hang up at the server, and
+ * a client that said nothing held the one seat forever. Now it is told,
+ * and hung up on after --silence seconds; the next client gets the seat. */
+static void chat_server_with_no_keyboard_hangs_up_on_a_silent_client(void)
+{
+    struct proc server;
+    static const char *const extra[] = {"--silence", "2", NULL};
+    char buf[1024] = "";
+    long long start;
+    int port = server_start(&server, "04-chat", extra), fd, closed = 0;
+    if (!port)
+        return;
+    proc_close_stdin(&server);
+    expect(proc_wait_for(&server, "after 2 s of silence", timeout_ms(5000)),
+           "the server to say it hangs up on silence now, got %s", server.buf);
+    if ((fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    start = now_ms();
+    recv_all(fd, buf, sizeof buf, timeout_ms(15000), &closed);
+    expect(closed, "the server to hang up on the silent client, got %s", buf);
+    note("hung up after %.1f s of silence", (now_ms() - start) / 1000.0);
+    expect_has("what the silent client got", buf, "Nobody can type at the server now");
+    expect_has("what the silent client got", buf, "(Silence: the server hangs up. Goodbye.)\n");
+    expect(proc_wait_for(&server, "was silent for 2 s", timeout_ms(5000)),
+           "the log to say why, got %s", server.buf);
+    close(fd);
+    buf[0] = '\0';
+    if ((fd = tcp_connect("127.0.0.1", port)) >= 0) {   /* the seat is free again */
+        recv_until(fd, buf, sizeof buf, "Welcome", timeout_ms(5000));
+        expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+        close(fd);
+    }
+    server_stop(&server);
+}
+
 static void chat_second_client_is_told_the_server_is_busy(void)
 {
     struct proc server;
@@ -265,6 +300,9 @@ static void chat_server_keeps_serving_after_its_own_end_of_input(void)
     }
     expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
            strstr(line, "Welcome") != NULL, "the next client to be greeted, got \"%s\"", line);
+    expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
+           strstr(line, "Nobody can type at the server") != NULL,
+           "the next client to be told nobody can answer, got \"%s\"", line);
     send_text(next.fd, "anyone there?\n");
     expect(proc_wait_for(&server, "client: anyone there?\n", timeout_ms(5000)),
            "the server to print the next client's line");
@@ -504,6 +542,8 @@ const struct test chat_tests[] = {
      chat_server_started_with_stdin_closed_still_serves},
     {"chat_server_takes_the_next_client_after_one_leaves", chat_server_takes_the_next_client_after_one_leaves},
     {"chat_second_client_is_told_the_server_is_busy", chat_second_client_is_told_the_server_is_busy},
+    {"chat_server_with_no_keyboard_hangs_up_on_a_silent_client",
+     chat_server_with_no_keyboard_hangs_up_on_a_silent_client},
     {"chat_server_hanging_up_ends_the_client_with_exit_0", chat_server_hanging_up_ends_the_client_with_exit_0},
     {"chat_server_keeps_serving_after_its_own_end_of_input", chat_server_keeps_serving_after_its_own_end_of_input},
     {"chat_works_with_nc_as_the_client", chat_works_with_nc_as_the_client},

@@ -25,16 +25,22 @@
 #define PROG "chat server"
 #define DEFAULT_PORT "8804"
 
+enum { SILENCE_S = 60 };     /* with no keyboard: long enough to think, short enough
+                               that a silent client can't keep the seat all class */
+
 static const char usage[] =
-    "usage: server [-b ADDRESS] [PORT]\n"
+    "usage: server [-b ADDRESS] [--silence SECONDS] [PORT]\n"
     "  One-on-one chat with one client at a time. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
     "  Type lines to send them; an empty line hangs up; Ctrl+C stops the server.\n"
     "  -b ADDRESS  listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
+    "  --silence SECONDS  once input has ended (nobody can type here), hang up on\n"
+    "              a client silent this long (default 60)\n"
     "  -h, --help  show this help\n";
 
 static const char greeting[] =
     "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
+static const char silence_goodbye[] = "(Silence: the server hangs up. Goodbye.)\n";
 
 /* Lines typed while nobody is connected go nowhere, and we say so; empty
  * ones too: none is kept for the next client. */
@@ -76,8 +82,8 @@ static void keyboard_gone(struct chat *chat)
 {
     net_close(chat->keyboard);
     chat->keyboard = NET_INVALID;
-    printf("end of input: you can no longer type; clients can still talk to you "
-           "(Ctrl+C stops the server)\n");
+    printf("end of input: you can no longer type; clients can still talk to you, and are "
+           "hung up on after %d s of silence (Ctrl+C stops the server)\n", chat->silence_s);
 }
 
 /* Waits for a client while watching the keyboard. Returns the client's socket. */
@@ -115,9 +121,34 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
     }
 }
 
-static void say_how_it_ended(int end, const char *who)
+static int parse_silence(const char *text)
 {
-    if (end == CHAT_PEER_LEFT)
+    char *end;
+    long n;
+    if (text == NULL)
+        return SILENCE_S;
+    n = strtol(text, &end, 10);
+    if (*end != '\0' || n < 1 || n > 86400)
+        net_usage_error(usage, "--silence takes a number of seconds from 1 to 86400");
+    return (int)n;
+}
+
+/* With no keyboard, the client learns that nobody will answer, and that a
+ * silence ends the chat. */
+static void warn_nobody_types(net_socket client, int silence_s)
+{
+    char text[160];
+    int len = snprintf(text, sizeof text, "(Nobody can type at the server now: it only "
+                       "listens, and hangs up after %d s of silence.)\n", silence_s);
+    tcp_send_all(client, text, (size_t)len);
+}
+
+static void say_how_it_ended(int end, const char *who, int silence_s)
+{
+    if (end == CHAT_SILENT)
+        printf("%s was silent for %d s and nobody can answer here: hung up; "
+               "waiting for the next client\n", who, silence_s);
+    else if (end == CHAT_PEER_LEFT)
         printf("%s left the chat; waiting for the next client\n", who);
     else if (end == CHAT_YOU_LEFT || end == CHAT_INPUT_ENDED)
         printf("you hung up on %s; waiting for the next client\n", who);
@@ -128,18 +159,20 @@ static void say_how_it_ended(int end, const char *who)
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {"-b", NULL}, *address = NULL, *port = DEFAULT_PORT;
+    const char *options[] = {"-b", "--silence", NULL}, *values[2] = {NULL, NULL};
+    const char *port = DEFAULT_PORT;
     struct line_buffer typed;
     struct chat chat;
     char who[NET_ADDR_TEXT];
     int end;
 
-    if (net_parse_args(argc, argv, usage, options, &address, &port, 1) == 1)
+    if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
+    chat.silence_s = parse_silence(values[1]);
     if (net_init() != 0)
         return 1;
-    chat.listener = tcp_listen(PROG, address, port);
-    net_announce(PROG, chat.listener, address);
+    chat.listener = tcp_listen(PROG, values[0], port);
+    net_announce(PROG, chat.listener, values[0]);
     chat.keyboard = net_keyboard_open();
     if (chat.keyboard == NET_INVALID)
         net_fail(PROG, "watching the keyboard (net_keyboard_open)", net_error());
@@ -151,11 +184,18 @@ int main(int argc, char **argv)
         printf("waiting for a client...\n");
         chat.peer = wait_for_client(&chat, &typed, who, sizeof who);
         drop_unfinished_line(&typed);
-        printf("%s connected: %s\n", who, chat.keyboard != NET_INVALID
-               ? "type to chat, an empty line hangs up" : "listening only (input ended)");
+        if (chat.keyboard != NET_INVALID)
+            printf("%s connected: type to chat, an empty line hangs up\n", who);
+        else
+            printf("%s connected: listening only (input ended); hanging up after %d s of "
+                   "silence\n", who, chat.silence_s);
         tcp_send_all(chat.peer, greeting, sizeof greeting - 1);
+        if (chat.keyboard == NET_INVALID)
+            warn_nobody_types(chat.peer, chat.silence_s);
         end = chat_run(&chat);
-        say_how_it_ended(end, who);
+        if (end == CHAT_SILENT)
+            tcp_send_all(chat.peer, silence_goodbye, sizeof silence_goodbye - 1);
+        say_how_it_ended(end, who, chat.silence_s);
         net_close(chat.peer);
         drop_typed_lines(&typed);       /* typed after the hang-up, in one go */
         if (end == CHAT_INPUT_ENDED)
