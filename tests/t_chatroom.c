@@ -315,6 +315,8 @@ static void chatroom_damps_a_storm_of_name_changes_and_logs_each(void)
     expect_has("server log", server.buf, "eve2 is now teacher\n");
     expect(strstr(server.buf, "hunter2") == NULL, "never the text of a /msg in the log: %s",
            server.buf);
+    if (test_failed)                    /* once under wine the server exited: why? */
+        note("server log: %s", server.buf);
     close(a.fd);
     close(e.fd);
     server_stop(&server);
