@@ -2,9 +2,10 @@
  * room.h - the chat room's rules, with no sockets in sight.
  *
  * server.c moves bytes; this half decides what they mean: who may take
- * which name, what each command does, which text reaches whom, and which
- * bytes are cleaned away first. Because none of it touches a socket, a
- * fuzzer can throw millions of lines at it (tests/fuzz/fuzz_chatroom.c).
+ * which name (names.c), what each command does (commands.c), which text
+ * reaches whom, and which bytes must be shown as '?' (room.c). Because
+ * none of it touches a socket, a fuzzer can throw millions of lines at it
+ * (tests/fuzz/fuzz_chatroom.c).
  *
  * The room talks through one function the server hands it, send(), which
  * queues text for one seat. Seats are numbered 0..nseats-1, like the
