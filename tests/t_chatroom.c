@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -774,6 +776,43 @@ static void chatroom_client_joins_talks_and_quits_with_piped_input(void)
     server_stop(&server);
 }
 
+/* Issue 9: the client replaced only C0 bytes, so a raw 0x9B (CSI in a
+ * Latin-1 terminal), a C1 CSI or DEL from a server reached the screen. Here
+ * the "server" is this test. A character cut in two by TCP stays whole. */
+static void chatroom_client_shows_no_escape_sequence_from_a_server(void)
+{
+    struct proc client;
+    struct sockaddr_in addr;
+    socklen_t alen = sizeof addr;
+    struct pollfd pfd;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int lfd = socket(AF_INET, SOCK_STREAM, 0), fd = -1;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (!expect(lfd >= 0 && bind(lfd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+                listen(lfd, 1) == 0 && getsockname(lfd, (struct sockaddr *)&addr, &alen) == 0,
+                "a listening socket for the test"))
+        return;
+    argv[1] = port_text(ntohs(addr.sin_port));
+    if (proc_startv(&client, bin_path(LESSON, "client"), argv) != 0)
+        return;
+    pfd.fd = lfd;
+    pfd.events = POLLIN;
+    if (!expect(poll(&pfd, 1, timeout_ms(10000)) == 1 && (fd = accept(lfd, NULL, NULL)) >= 0,
+                "the client to connect"))
+        return;
+    send_text(fd, "a\xc2\x9b" "b\x9b" "c\x1b[2J\x7f\tz\r\n\xc3");
+    usleep(300000);                     /* the e-acute in two pieces */
+    send_text(fd, "\xa9t\xc3\xa9\r\n");
+    expect(proc_wait_for(&client, "a??b?c?[2J?\tz\n\xc3\xa9t\xc3\xa9\n", timeout_ms(5000)),
+           "C1, raw and control bytes as ?, tab and UTF-8 whole, got: %s", client.buf);
+    expect(terminal_safe(client.buf, client.len), "only text on the screen, got: %s", client.buf);
+    close(fd);
+    close(lfd);
+    expect(proc_wait_exit(&client, timeout_ms(5000)) == 0, "the client to exit 0");
+}
+
 /* The room sends /who as one line however long it is; the client shows it
  * whole (a client that cut at its line limit would lose names silently). */
 static void chatroom_client_shows_a_line_longer_than_1_kib_whole(void)
@@ -900,6 +939,8 @@ const struct test chatroom_tests[] = {
      chatroom_client_joins_talks_and_quits_with_piped_input},
     {"chatroom_client_says_so_and_exits_0_when_the_server_closes",
      chatroom_client_says_so_and_exits_0_when_the_server_closes},
+    {"chatroom_client_shows_no_escape_sequence_from_a_server",
+     chatroom_client_shows_no_escape_sequence_from_a_server},
     {"chatroom_client_shows_a_line_longer_than_1_kib_whole",
      chatroom_client_shows_a_line_longer_than_1_kib_whole},
     {"chatroom_ctrl_c_and_sigterm_tell_members_the_server_is_closing",
