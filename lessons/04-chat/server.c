@@ -6,8 +6,9 @@
  * appears on the other at once, in any order (chat.h shows how: select()).
  * An empty line hangs up; the server then waits for the next client. End of
  * input (Ctrl+D; Ctrl+Z Enter on Windows) hangs up too, and from then on
- * clients can still talk to the server, which can no longer answer; Ctrl+C
- * stops it. Nothing a client does makes it exit.
+ * clients can still talk to the server, which can no longer answer, nor
+ * hang up: a client silent for 60 s is hung up on, so nobody holds the one
+ * seat forever. Ctrl+C stops it. Nothing a client does makes it exit.
  *
  * Build:  cc server.c -o server                    (Linux, macOS)
  *         gcc server.c -o server.exe -lws2_32      (MinGW)
