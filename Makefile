@@ -48,7 +48,7 @@ PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h $(L)/04-chat/chat.h
+COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h $(L)/04-chat/chat.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 # A change of compiler or flags (a sanitizer run, a cross-build) rebuilds.
@@ -93,9 +93,9 @@ $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(ELIZA_H) $(COMMO
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(ELIZA) $(LDLIBS)
 
 # Lesson 06: the networking (server.c, clients.c) and the room's rules (room.c,
-# commands.c) apart, so the rules can be fuzzed without sockets.
-$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(LDLIBS)
+# commands.c, names.c) apart, so the rules can be fuzzed without sockets.
+$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(LDLIBS)
 
 # ---- tests: a Linux program that drives the real binaries ---------------
 
@@ -134,11 +134,11 @@ $(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(ELIZA_H)
 $(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
-$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/room.h common/line.h
+$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h common/line.h common/text.h
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
 
-$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h
+$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h common/text.h
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -o $@ $<
 

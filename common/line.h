@@ -24,6 +24,8 @@
 #ifndef SOCKLAB_LINE_H
 #define SOCKLAB_LINE_H
 
+#include "text.h"             /* text_make_printable(), for what is read */
+
 #include <string.h>
 
 #ifndef LINE_LIMIT
@@ -144,34 +146,24 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
     return -1;
 }
 
-/* How many bytes the control character at p takes, or 0 if none starts
- * there. C0 (but tab) and DEL take 1; a C1 control (U+0080-U+009F, in UTF-8
- * C2 80-C2 9F) takes 2: U+009B starts escape sequences on terminals that
- * obey C1 controls. The rest of UTF-8 is text. */
-static inline int line_control_size(const char *p, const char *end)
-{
-    unsigned char c = (unsigned char)*p;
-    if (c == 0xc2 && end - p >= 2 && ((unsigned char)p[1] & 0xe0) == 0x80)
-        return 2;
-    return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
 /* Telnet mixes commands into the text: byte 255 (IAC), a command, and for
  * WILL/WONT/DO/DONT (251-254) an option. 255 never occurs in UTF-8 text, so
- * a server that telnet users reach removes them from each line it reads.
- * Returns the line's new length: 0 for a line that held only commands. */
-static inline int line_drop_telnet_commands(char *line)
+ * a server that telnet users reach removes them from each line it reads,
+ * BEFORE it cleans the line for a terminal (text.h): a removal can glue
+ * the bytes on either side together. Works on the line's `len` bytes (NULs
+ * too); returns the new length (0: it held only commands), NUL-terminated. */
+static inline int line_drop_telnet_commands(char *line, int len)
 {
-    unsigned char *from = (unsigned char *)line, *to = from;
-    while (*from) {
+    unsigned char *from = (unsigned char *)line, *to = from, *end = from + len;
+    while (from < end) {
         if (*from != 255) {
             *to++ = *from++;
             continue;
         }
         from++;                                     /* IAC */
-        if (*from >= 251 && *from <= 254 && from[1])
+        if (from < end && *from >= 251 && *from <= 254 && end - from >= 2)
             from++;                                 /* its option follows */
-        if (*from)
+        if (from < end)
             from++;                                 /* the command */
     }
     *to = '\0';

@@ -399,6 +399,61 @@ static inline int net_no_delay(net_socket s)
     return setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&on, sizeof on);
 }
 
+/* ---- vanished peers --------------------------------------------------- */
+
+#ifdef _WIN32
+#  include <mstcpip.h>          /* struct tcp_keepalive, SIO_KEEPALIVE_VALS */
+#endif
+
+/* A laptop that drops off the Wi-Fi sends nothing, not even a goodbye, and
+ * an idle TCP connection sends nothing either: the server would keep the
+ * seat (and the name) of a ghost forever. With keepalive, after idle_s
+ * seconds of silence the system sends a probe every interval_s seconds; a
+ * living peer's system answers them, and after `count` unanswered ones the
+ * connection ends: recv() fails (ETIMEDOUT) and the server drops it.
+ * Linux and Windows wait 2 hours before the first probe unless told.
+ * SOCKLAB_KEEPALIVE=IDLE,INTERVAL,COUNT in the environment (seconds)
+ * replaces the three numbers: for tests, which can't wait 2 minutes.
+ * Returns 0, or -1 if keepalive could not be turned on. */
+static inline int net_keepalive(net_socket s, int idle_s, int interval_s, int count)
+{
+    const char *test = getenv("SOCKLAB_KEEPALIVE");
+    int on = 1;
+    if (test != NULL)
+        sscanf(test, "%d,%d,%d", &idle_s, &interval_s, &count);
+#ifdef _WIN32
+    {   /* Windows sends 10 probes, always: spread the same time over them */
+        struct tcp_keepalive ka;
+        DWORD bytes = 0;
+        (void)on;
+        ka.onoff = 1;
+        ka.keepalivetime = (ULONG)idle_s * 1000;
+        ka.keepaliveinterval = (ULONG)(interval_s * count * 1000 / 10);
+        return WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, NULL, 0, &bytes, NULL, NULL) == 0
+               ? 0 : -1;
+    }
+#else
+    if (setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (const char *)&on, sizeof on) != 0)
+        return -1;
+#  if defined(TCP_KEEPIDLE)
+    setsockopt(s, IPPROTO_TCP, TCP_KEEPIDLE, (const char *)&idle_s, sizeof idle_s);
+#  elif defined(TCP_KEEPALIVE)  /* macOS's name for it */
+    setsockopt(s, IPPROTO_TCP, TCP_KEEPALIVE, (const char *)&idle_s, sizeof idle_s);
+#  endif
+#  ifdef TCP_KEEPINTVL
+    setsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, (const char *)&interval_s, sizeof interval_s);
+#  endif
+#  ifdef TCP_KEEPCNT
+    setsockopt(s, IPPROTO_TCP, TCP_KEEPCNT, (const char *)&count, sizeof count);
+#  endif
+    return 0;
+#endif
+}
+
+/* For a classroom: a ghost is gone within 2 minutes (60 s of silence, then
+ * 6 probes 10 s apart), and a living laptop costs one small packet a minute. */
+enum { NET_KEEPALIVE_IDLE_S = 60, NET_KEEPALIVE_INTERVAL_S = 10, NET_KEEPALIVE_COUNT = 6 };
+
 /* The rest of the layer, in two more files (each includes this one):
  *   args.h     command lines, and what a server prints when it is ready;
  *   console.h  Ctrl+C, and the keyboard beside sockets in select(). */

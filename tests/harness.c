@@ -623,3 +623,32 @@ void conn_close(struct conn *c)
         close(c->fd);
     c->fd = -1;
 }
+
+/* 1 if a terminal shown these bytes would only show text: valid UTF-8 with
+ * no control character but tab, CR and LF (no ESC, no C1 such as CSI
+ * U+009B, no raw byte from 0x80 that is not part of a character). */
+int terminal_safe(const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    while (p < end) {
+        unsigned long c = *p;
+        int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+              : (c & 0xF8) == 0xF0 ? 4 : 0, i;
+        if (n == 0 || end - p < n)
+            return 0;
+        if (n > 1)
+            c &= 0x3Fu >> (n - 1);
+        for (i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (p[i] & 0x3Fu);
+        }
+        if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+            c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || (c >= 0x7F && c <= 0x9F))
+            return 0;
+        p += n;
+    }
+    return 1;
+}

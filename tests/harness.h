@@ -137,6 +137,10 @@ int conn_open(struct conn *c, const char *host, int port);
 int conn_read_line(struct conn *c, char *out, size_t cap, int ms);
 void conn_close(struct conn *c);
 
+/* 1 if a terminal shown these bytes would only show text: valid UTF-8,
+ * no control character but tab, CR and LF (issue 9: no forged lines). */
+int terminal_safe(const char *text, size_t len);
+
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
 

@@ -86,6 +86,12 @@ static void hello_server_reads_a_line_split_across_sends_and_strips_crlf(void)
     expect(proc_wait_for(&server, ": ab?cd\n", timeout_ms(5000)),
            "the line with its NUL shown as ?, at once (not after the 10 s patience)");
     close(fd);
+    fd = tcp_connect("127.0.0.1", port);   /* issue 9: no C1 control, no raw 0x9B */
+    send_text(fd, "csi \xc2\x9b" "2J raw \x9b" "2J, cut \xe2\x82, \xc3\xa9t\xc3\xa9\n");
+    expect(proc_wait_for(&server, ": csi ??2J raw ?2J, cut ??, \xc3\xa9t\xc3\xa9\n",
+                         timeout_ms(5000)), "C1, raw and cut bytes as ?, UTF-8 kept");
+    expect(terminal_safe(server.buf, server.len), "only text in the log, got: %s", server.buf);
+    close(fd);
     server_stop(&server);
 }
 

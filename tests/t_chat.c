@@ -5,6 +5,8 @@
 #include "harness.h"
 
 #include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -77,6 +79,28 @@ static void chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes(void)
     expect(proc_wait_for(&server, "client: esc ?[2J, csi ??2J, \xc3\xa9\tend\n", timeout_ms(5000)),
            "control characters shown as ?, tab and UTF-8 kept, got %s", server.buf);
     close(fd);
+    server_stop(&server);
+}
+
+/* Issue 9: the server removed telnet commands AFTER it made the line
+ * printable, so C2 IAC NOP 9B became C2 9B, CSI, on the server's screen.
+ * Neither side may show the other's escape sequences, however they are
+ * pieced together: telnet commands, control bytes between, raw bytes. */
+static void chat_no_escape_sequence_can_be_glued_in_either_direction(void)
+{
+    struct proc server, client;
+    if (!start_pair(&server, &client))
+        return;
+    proc_write(&server, "s \xc2\xff\xf1\x9b" "2J \xc2\x01\x9b" "2K \x9b" "H end\n");
+    expect(proc_wait_for(&client, "server: s ??2J ???2K ?H end\n", timeout_ms(5000)),
+           "the client to show the pieces as ?, got: %s", client.buf);
+    proc_write(&client, "c \xc2\xff\xf1\x9b" "2J \xc2\x01\x9b" "2K \x9b" "H end\n");
+    expect(proc_wait_for(&server, "client: c ??2J ???2K ?H end\n", timeout_ms(5000)),
+           "the server to show the pieces as ?, got: %s", server.buf);
+    expect(terminal_safe(client.buf, client.len), "only text on the client's screen, got: %s",
+           client.buf);
+    expect(terminal_safe(server.buf, server.len), "only text on the server's screen, got: %s",
+           server.buf);
     server_stop(&server);
 }
 
@@ -185,6 +209,41 @@ static void chat_server_started_with_stdin_closed_still_serves(void)
     proc_stop(&server);
 }
 
+/* Issue 9: with its input at an end nobody can hang up at the server, and
+ * a client that said nothing held the one seat forever. Now it is told,
+ * and hung up on after --silence seconds; the next client gets the seat. */
+static void chat_server_with_no_keyboard_hangs_up_on_a_silent_client(void)
+{
+    struct proc server;
+    static const char *const extra[] = {"--silence", "2", NULL};
+    char buf[1024] = "";
+    long long start;
+    int port = server_start(&server, "04-chat", extra), fd, closed = 0;
+    if (!port)
+        return;
+    proc_close_stdin(&server);
+    expect(proc_wait_for(&server, "after 2 s of silence", timeout_ms(5000)),
+           "the server to say it hangs up on silence now, got %s", server.buf);
+    if ((fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    start = now_ms();
+    recv_all(fd, buf, sizeof buf, timeout_ms(15000), &closed);
+    expect(closed, "the server to hang up on the silent client, got %s", buf);
+    note("hung up after %.1f s of silence", (now_ms() - start) / 1000.0);
+    expect_has("what the silent client got", buf, "Nobody can type at the server now");
+    expect_has("what the silent client got", buf, "(Silence: the server hangs up. Goodbye.)\n");
+    expect(proc_wait_for(&server, "was silent for 2 s", timeout_ms(5000)),
+           "the log to say why, got %s", server.buf);
+    close(fd);
+    buf[0] = '\0';
+    if ((fd = tcp_connect("127.0.0.1", port)) >= 0) {   /* the seat is free again */
+        recv_until(fd, buf, sizeof buf, "Welcome", timeout_ms(5000));
+        expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+        close(fd);
+    }
+    server_stop(&server);
+}
+
 static void chat_second_client_is_told_the_server_is_busy(void)
 {
     struct proc server;
@@ -241,6 +300,9 @@ static void chat_server_keeps_serving_after_its_own_end_of_input(void)
     }
     expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
            strstr(line, "Welcome") != NULL, "the next client to be greeted, got \"%s\"", line);
+    expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
+           strstr(line, "Nobody can type at the server") != NULL,
+           "the next client to be told nobody can answer, got \"%s\"", line);
     send_text(next.fd, "anyone there?\n");
     expect(proc_wait_for(&server, "client: anyone there?\n", timeout_ms(5000)),
            "the server to print the next client's line");
@@ -367,18 +429,126 @@ static void chat_leaving_client_goes_though_the_peer_keeps_talking(void)
     close(fd);
 }
 
+/* ---- ghosts: a client whose machine vanished (issue 9) ----------------- */
+
+/* Runs `server` and lesson 04's client in a network namespace of their own
+ * (unshare -rn: no root needed), the client connecting to an address that
+ * is then deleted: from then on nothing the server sends reaches anyone and
+ * nothing comes back, as when a laptop leaves the Wi-Fi. Keepalive is
+ * shortened to 2 s + 2 probes 1 s apart. Returns the server's log, or NULL
+ * (the test skipped) where namespaces are not allowed. */
+static const char *run_ghost(struct proc *p, const char *lesson, const char *gone)
+{
+    static const char script[] =
+        "ip link set lo up && ip addr add 10.77.0.1/32 dev lo || exit 3\n"
+        "cd \"$(mktemp -d)\" && mkfifo sin cin && exec 3<>sin 4<>cin\n"
+        "SOCKLAB_KEEPALIVE=2,1,2 \"$1\" 0 <sin >log 2>&1 & s=$!\n"
+        "for i in $(seq 100); do p=$(sed -n 's/.*port \\([0-9]*\\).*/\\1/p' log | head -n 1)\n"
+        "  [ -n \"$p\" ] && break; sleep 0.1; done\n"
+        "\"$2\" 10.77.0.1 \"$p\" <cin >clog 2>&1 & c=$!\n"
+        "for i in $(seq 100); do grep -q 'arrived\\|connected' log && break; sleep 0.1; done\n"
+        "sleep 0.5; ip addr del 10.77.0.1/32 dev lo\n"
+        "for i in $(seq 200); do grep -q \"$3\" log && break; sleep 0.1; done\n"
+        "echo \"(the address was deleted; $i tenths of a second later:)\"; kill $s $c; cat log\n";
+    char server[PATH_MAX], client[PATH_MAX], *argv[] = {"-rn", "sh", "-c", (char *)script, "sh", server,
+                                              client, (char *)gone, NULL};
+    int rc;
+    if (on_wine || access("/usr/bin/unshare", X_OK) != 0 || system("unshare -rn true 2>/dev/null")) {
+        skip("needs Linux network namespaces (unshare -rn) to make a peer vanish");
+        return NULL;
+    }
+    if (realpath(bin_path(lesson, "server"), server) == NULL ||
+        realpath(bin_path("04-chat", "client"), client) == NULL)
+        return expect(0, "the %s server and the 04 client built", lesson), NULL;
+    if (proc_start_native(p, "/usr/bin/unshare", argv) != 0)
+        return NULL;
+    rc = proc_wait_exit(p, 60000);
+    if (rc == 3) {
+        skip("could not add an address in a network namespace");
+        return NULL;
+    }
+    return p->buf;
+}
+
+static void chat_server_drops_a_client_whose_machine_vanished(void)
+{
+    struct proc p;
+    const char *log = run_ghost(&p, "04-chat", "broke");
+    if (log == NULL)
+        return;
+    note("%.*s", (int)strcspn(log, "\n"), log);
+    expect_has("server log", log, "connected: type to chat");
+    expect_has("server log", log, "broke (Connection timed out); waiting for the next client");
+}
+
+static void doctor_lets_a_patient_whose_machine_vanished_go(void)
+{
+    struct proc p;
+    const char *log = run_ghost(&p, "05-doctor", "cut off");
+    if (log == NULL)
+        return;
+    note("%.*s", (int)strcspn(log, "\n"), log);
+    expect_has("server log", log, "arrived (1 patients)");
+    expect_has("server log", log, "was cut off (0 patients)");
+}
+
+/* Without SOCKLAB_KEEPALIVE the server asks for its classroom default: the
+ * system then shows a keepalive timer on the accepted connection in
+ * /proc/net/tcp ("02:" and the jiffies left, at most 60 s). */
+static void chat_server_turns_keepalive_on_for_each_client(void)
+{
+    struct proc server;
+    char line[512], want[16];
+    FILE *f;
+    int port = server_start(&server, "04-chat", NULL), fd, found = 0;
+    unsigned when = 0;
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return;
+    if (on_wine || (f = fopen("/proc/net/tcp6", "r")) == NULL) {    /* dual stack */
+        close(fd);
+        server_stop(&server);
+        skip("reads Linux's /proc/net/tcp");
+        return;
+    }
+    proc_wait_for(&server, "connected", timeout_ms(5000));
+    snprintf(want, sizeof want, ":%04X", port);
+    while (fgets(line, sizeof line, f) != NULL) {   /* local address is field 2 */
+        char local[64], state[8], timer[32];
+        if (sscanf(line, "%*s %63s %*s %7s %*s %31s", local, state, timer) == 3 &&
+            strlen(local) > 5 && strcmp(local + strlen(local) - 5, want) == 0 &&
+            strcmp(state, "01") == 0) {
+            found = 1;
+            expect(strncmp(timer, "02:", 3) == 0 && sscanf(timer + 3, "%x", &when) == 1 &&
+                   when <= 6000, "a keepalive timer of at most 60 s, got %s", timer);
+        }
+    }
+    fclose(f);
+    expect(found, "the server's connection on port %d in /proc/net/tcp", port);
+    close(fd);
+    server_stop(&server);
+}
+
 const struct test chat_tests[] = {
+    {"chat_server_drops_a_client_whose_machine_vanished",
+     chat_server_drops_a_client_whose_machine_vanished},
+    {"doctor_lets_a_patient_whose_machine_vanished_go",
+     doctor_lets_a_patient_whose_machine_vanished_go},
+    {"chat_server_turns_keepalive_on_for_each_client", chat_server_turns_keepalive_on_for_each_client},
     {"chat_leaving_client_goes_though_the_peer_keeps_talking",
      chat_leaving_client_goes_though_the_peer_keeps_talking},
     {"chat_lines_cross_in_both_directions_in_any_order", chat_lines_cross_in_both_directions_in_any_order},
     {"chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes", chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes},
     {"chat_long_line_is_cut_without_breaking_the_next", chat_long_line_is_cut_without_breaking_the_next},
+    {"chat_no_escape_sequence_can_be_glued_in_either_direction",
+     chat_no_escape_sequence_can_be_glued_in_either_direction},
     {"chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet",
      chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet},
     {"chat_server_started_with_stdin_closed_still_serves",
      chat_server_started_with_stdin_closed_still_serves},
     {"chat_server_takes_the_next_client_after_one_leaves", chat_server_takes_the_next_client_after_one_leaves},
     {"chat_second_client_is_told_the_server_is_busy", chat_second_client_is_told_the_server_is_busy},
+    {"chat_server_with_no_keyboard_hangs_up_on_a_silent_client",
+     chat_server_with_no_keyboard_hangs_up_on_a_silent_client},
     {"chat_server_hanging_up_ends_the_client_with_exit_0", chat_server_hanging_up_ends_the_client_with_exit_0},
     {"chat_server_keeps_serving_after_its_own_end_of_input", chat_server_keeps_serving_after_its_own_end_of_input},
     {"chat_works_with_nc_as_the_client", chat_works_with_nc_as_the_client},

@@ -193,6 +193,37 @@ static void doctor_survives_hostile_patients(void)
     server_stop(&server);
 }
 
+/* Issue 9: ELIZA repeats the patient's words, so the doctor relays them
+ * back to a terminal. Control bytes deleted or blanked before the telnet
+ * commands were removed could glue C2 9B (CSI); raw 0x9B passed; a reply
+ * cut at its size limit could end in half a character. Every reply must be
+ * text only, and the words around the removed bytes still understood. */
+static void doctor_echoes_no_escape_sequence_however_it_is_pieced(void)
+{
+    struct proc server;
+    struct conn p;
+    char line[2048], text[1200];
+    int port = server_start(&server, "05-doctor", NULL), n, i;
+    if (!port || !open_patient(&p, port, "127.0.0.1"))
+        return;
+    ask(&p, "I am \xc2\x01\x9b" "2Jsad", "IS IT BECAUSE YOU ARE 2JSAD THAT YOU CAME TO ME");
+    ask(&p, "I am \xc2\xff\xf1\x9b" "2Jsad", "HOW LONG HAVE YOU BEEN 2JSAD");
+    ask(&p, "I am \x9b" "2Jsad", "DO YOU BELIEVE IT NORMAL TO BE 2JSAD");
+    for (n = 500; n <= 512; n++) {      /* a reply cut somewhere in an e-acute */
+        snprintf(text, sizeof text, "I am x");
+        for (i = 0; i < n; i++)
+            strcat(text, "\xc3\xa9");
+        strcat(text, "\r\n");
+        send_text(p.fd, text);
+        conn_read_line(&p, line, sizeof line, timeout_ms(5000));
+        expect(line[0] != '\0' && strncmp(line, "(no line", 8) != 0 &&
+               terminal_safe(line, strlen(line)),
+               "a reply of text only to %d e-acutes, got: %s", n, line);
+    }
+    conn_close(&p);
+    server_stop(&server);
+}
+
 static void doctor_says_goodbye_at_an_empty_line_and_lets_a_non_reader_go(void)
 {
     struct proc server;
@@ -356,6 +387,8 @@ const struct test doctor_tests[] = {
     {"doctor_keeps_each_patients_memory_apart", doctor_keeps_each_patients_memory_apart},
     {"doctor_serves_30_patients_at_once", doctor_serves_30_patients_at_once},
     {"doctor_survives_hostile_patients", doctor_survives_hostile_patients},
+    {"doctor_echoes_no_escape_sequence_however_it_is_pieced",
+     doctor_echoes_no_escape_sequence_however_it_is_pieced},
     {"doctor_says_goodbye_at_an_empty_line_and_lets_a_non_reader_go",
      doctor_says_goodbye_at_an_empty_line_and_lets_a_non_reader_go},
     {"doctor_runs_a_script_given_with_s_and_names_a_missing_one",

@@ -13,9 +13,12 @@
  * Notice:
  *   - socket() -> bind() -> listen() -> accept(): a server's whole set-up;
  *   - one IPv6 socket with IPV6_V6ONLY switched off serves IPv4 clients too;
- *   - recv() may return part of a line: we keep reading until the newline.
+ *   - recv() may return part of a line: we keep reading until the newline;
+ *   - a terminal obeys the control characters it is sent: what a client
+ *     sends is made printable (common/text.h) before it reaches ours.
  */
 #include "../../common/net.h"
+#include "../../common/text.h"     /* text_make_printable() */
 
 #include <time.h>
 
@@ -91,17 +94,6 @@ static net_socket open_listener(const char *address, const char *port)
     return s;
 }
 
-/* Replaces control characters (and NUL bytes), so a client can't send
- * escape sequences that redraw the server's terminal. Bytes >= 0x80 (UTF-8)
- * pass. */
-static void make_printable(char *text, int len)
-{
-    int i;
-    for (i = 0; i < len; i++)
-        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
-            text[i] = '?';
-}
-
 /* Reads until the first newline: TCP is a byte stream, and one recv() may
  * bring half a line. A client gets PATIENCE_SECONDS in all, however it
  * spreads its bytes. Returns the line's length, or -1 if nothing came. */
@@ -136,7 +128,7 @@ static void serve_client(net_socket client, const struct sockaddr *peer)
         printf("%s sent nothing (closed, or silent for %d s)\n", who, PATIENCE_SECONDS);
         return;
     }
-    make_printable(line, len);
+    text_make_printable(line, len);    /* a terminal obeys what it is sent */
     printf("received from %s: %s\n", who, line);
 }
 

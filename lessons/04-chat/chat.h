@@ -19,7 +19,8 @@
  *     whole; LF and CR LF both end a line;
  *   - the keyboard is watched through net_keyboard_open(), because on Windows
  *     select() only accepts sockets;
- *   - what the peer sends is made printable before it reaches our terminal.
+ *   - what the peer sends is made printable before it reaches our terminal:
+ *     a terminal obeys the control characters it receives (common/text.h).
  */
 #ifndef SOCKLAB_CHAT_H
 #define SOCKLAB_CHAT_H
@@ -35,7 +36,8 @@ enum chat_end {
     CHAT_YOU_LEFT,          /* an empty line typed here (sent too: it means goodbye) */
     CHAT_INPUT_ENDED,       /* end of input here (Ctrl+D, Ctrl+Z, a pipe's end) */
     CHAT_PEER_LEFT,         /* the other side sent an empty line, or closed */
-    CHAT_FAILED             /* the connection broke (reset, ...) */
+    CHAT_FAILED,            /* the connection broke (reset, ...) */
+    CHAT_SILENT             /* server with no keyboard: the peer said nothing for a while */
 };
 
 struct chat {
@@ -43,25 +45,21 @@ struct chat {
     net_socket keyboard;            /* from net_keyboard_open(); NET_INVALID once it ended */
     net_socket listener;            /* server only: turn newcomers away; else NET_INVALID */
     const char *peer_name;          /* how we label the peer's lines: "server", "client" */
+    int silence_s;                  /* server only: once nobody can type here, hang up
+                                       after this many seconds of silence (0: never) */
     struct line_buffer from_peer;
     struct line_buffer *from_keyboard;  /* kept across conversations */
 };
 
-/* Replaces each byte of a control character with '?' (an escape sequence
- * could redraw our screen); tabs and UTF-8 text pass (line_control_size). */
-static inline void chat_make_printable(char *text, int len)
-{
-    int i, n;
-    for (i = 0; i < len; i += n > 0 ? n : 1)
-        if ((n = line_control_size(text + i, text + len)) > 0)
-            memset(text + i, '?', (size_t)n);
-}
-
+/* Prints one line from the peer. Telnet's commands go first, then the line
+ * is made printable (common/text.h): a terminal obeys the control
+ * characters it is sent, and an escape sequence could redraw our screen.
+ * In that order, because removing bytes could glue a sequence together. */
 static inline void chat_print(const struct chat *c, char *line, int len, int cut)
 {
-    chat_make_printable(line, len);     /* NULs too: then it is a C string */
-    if (line_drop_telnet_commands(line) == 0)
+    if ((len = line_drop_telnet_commands(line, len)) == 0)
         return;                         /* it held only telnet commands */
+    text_make_printable(line, len);     /* last: NULs too, so it is a C string */
     printf("%s: %s%s\n", c->peer_name, line, cut ? " [cut: too long]" : "");
 }
 
@@ -137,19 +135,24 @@ static inline void chat_watch(net_socket s, fd_set *set, net_socket *top)
 /* The conversation; returns how it ended (an enum chat_end). When we leave
  * we don't hang up at once: shutdown() says "I will send no more", and we
  * keep printing until the peer closes too (a few seconds at most), so no
- * answer in flight is lost. */
+ * answer in flight is lost. A server whose keyboard has ended can't hang
+ * up by hand: a silent client would hold the one seat forever, so after
+ * silence_s seconds without a byte from it, the conversation ends. */
 static inline int chat_run(struct chat *c)
 {
     int end, leaving = 0;           /* once we leave: why (an enum chat_end) */
-    time_t left_at = 0;
+    time_t left_at = 0, heard_at = time(NULL);
     line_init(&c->from_peer);
     for (;;) {
         fd_set readable;
         net_socket top = c->peer;
         struct timeval patience = {0, 0};   /* 5 s from leaving, however chatty the peer */
         int ready, typing = !leaving && c->keyboard != NET_INVALID;
+        int bounded = !leaving && c->keyboard == NET_INVALID && c->silence_s > 0;
         if (leaving && (patience.tv_sec = (long)(left_at + 5 - time(NULL))) <= 0)
             return leaving;             /* the peer never closed: we go anyway */
+        if (bounded && (patience.tv_sec = (long)(heard_at + c->silence_s - time(NULL))) <= 0)
+            return CHAT_SILENT;
         FD_ZERO(&readable);
         chat_watch(c->peer, &readable, &top);
         if (typing)
@@ -157,7 +160,8 @@ static inline int chat_run(struct chat *c)
         if (c->listener != NET_INVALID)
             chat_watch(c->listener, &readable, &top);
         /* Sleeps until at least one of them has something for us. */
-        ready = select((int)(top + 1), &readable, NULL, NULL, leaving ? &patience : NULL);
+        ready = select((int)(top + 1), &readable, NULL, NULL,
+                       leaving || bounded ? &patience : NULL);
         if (ready < 0 && net_error() == NET_EINTR)
             continue;
         if (ready < 0) {
@@ -165,9 +169,12 @@ static inline int chat_run(struct chat *c)
             return CHAT_FAILED;
         }
         if (ready == 0)
-            continue;                   /* patience ran out: the check above */
-        if (FD_ISSET(c->peer, &readable) && (end = chat_from_peer(c)) != 0)
-            return leaving ? leaving : end;
+            continue;                   /* patience ran out: the checks above */
+        if (FD_ISSET(c->peer, &readable)) {
+            heard_at = time(NULL);
+            if ((end = chat_from_peer(c)) != 0)
+                return leaving ? leaving : end;
+        }
         if (typing && FD_ISSET(c->keyboard, &readable) && (end = chat_from_keyboard(c)) != 0) {
             if (end == CHAT_FAILED)
                 return end;

@@ -44,6 +44,7 @@ int main(int argc, char **argv)
         net_fail(PROG, "watching the keyboard (net_keyboard_open)", net_error());
     chat.listener = NET_INVALID;
     chat.peer_name = "server";
+    chat.silence_s = 0;                 /* we hang up ourselves: an empty line */
     chat.from_keyboard = &typed;
     line_init(&typed);
     printf("connected to %s port %s: type to chat, an empty line leaves\n", host, port);

@@ -6,8 +6,9 @@
  * appears on the other at once, in any order (chat.h shows how: select()).
  * An empty line hangs up; the server then waits for the next client. End of
  * input (Ctrl+D; Ctrl+Z Enter on Windows) hangs up too, and from then on
- * clients can still talk to the server, which can no longer answer; Ctrl+C
- * stops it. Nothing a client does makes it exit.
+ * clients can still talk to the server, which can no longer answer, nor
+ * hang up: a client silent for 60 s is hung up on, so nobody holds the one
+ * seat forever. Ctrl+C stops it. Nothing a client does makes it exit.
  *
  * Build:  cc server.c -o server                    (Linux, macOS)
  *         gcc server.c -o server.exe -lws2_32      (MinGW)
@@ -25,16 +26,22 @@
 #define PROG "chat server"
 #define DEFAULT_PORT "8804"
 
+enum { SILENCE_S = 60 };     /* with no keyboard: long enough to think, short enough
+                               that a silent client can't keep the seat all class */
+
 static const char usage[] =
-    "usage: server [-b ADDRESS] [PORT]\n"
+    "usage: server [-b ADDRESS] [--silence SECONDS] [PORT]\n"
     "  One-on-one chat with one client at a time. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
     "  Type lines to send them; an empty line hangs up; Ctrl+C stops the server.\n"
     "  -b ADDRESS  listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
+    "  --silence SECONDS  once input has ended (nobody can type here), hang up on\n"
+    "              a client silent this long (default 60)\n"
     "  -h, --help  show this help\n";
 
 static const char greeting[] =
     "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
+static const char silence_goodbye[] = "(Silence: the server hangs up. Goodbye.)\n";
 
 /* Lines typed while nobody is connected go nowhere, and we say so; empty
  * ones too: none is kept for the next client. */
@@ -76,8 +83,8 @@ static void keyboard_gone(struct chat *chat)
 {
     net_close(chat->keyboard);
     chat->keyboard = NET_INVALID;
-    printf("end of input: you can no longer type; clients can still talk to you "
-           "(Ctrl+C stops the server)\n");
+    printf("end of input: you can no longer type; clients can still talk to you, and are "
+           "hung up on after %d s of silence (Ctrl+C stops the server)\n", chat->silence_s);
 }
 
 /* Waits for a client while watching the keyboard. Returns the client's socket. */
@@ -106,15 +113,43 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
         client = accept(chat->listener, (struct sockaddr *)&peer, &len);
         if (client != NET_INVALID) {
             net_addr_text((struct sockaddr *)&peer, who, who_size);
+            /* a client whose laptop vanished is noticed (common/net.h) */
+            net_keepalive(client, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S,
+                          NET_KEEPALIVE_COUNT);
             return client;
         }
         printf("accept() failed: %s (still waiting)\n", net_strerror(net_error()));
     }
 }
 
-static void say_how_it_ended(int end, const char *who)
+static int parse_silence(const char *text)
 {
-    if (end == CHAT_PEER_LEFT)
+    char *end;
+    long n;
+    if (text == NULL)
+        return SILENCE_S;
+    n = strtol(text, &end, 10);
+    if (*end != '\0' || n < 1 || n > 86400)
+        net_usage_error(usage, "--silence takes a number of seconds from 1 to 86400");
+    return (int)n;
+}
+
+/* With no keyboard, the client learns that nobody will answer, and that a
+ * silence ends the chat. */
+static void warn_nobody_types(net_socket client, int silence_s)
+{
+    char text[160];
+    int len = snprintf(text, sizeof text, "(Nobody can type at the server now: it only "
+                       "listens, and hangs up after %d s of silence.)\n", silence_s);
+    tcp_send_all(client, text, (size_t)len);
+}
+
+static void say_how_it_ended(int end, const char *who, int silence_s)
+{
+    if (end == CHAT_SILENT)
+        printf("%s was silent for %d s and nobody can answer here: hung up; "
+               "waiting for the next client\n", who, silence_s);
+    else if (end == CHAT_PEER_LEFT)
         printf("%s left the chat; waiting for the next client\n", who);
     else if (end == CHAT_YOU_LEFT || end == CHAT_INPUT_ENDED)
         printf("you hung up on %s; waiting for the next client\n", who);
@@ -125,18 +160,20 @@ static void say_how_it_ended(int end, const char *who)
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {"-b", NULL}, *address = NULL, *port = DEFAULT_PORT;
+    const char *options[] = {"-b", "--silence", NULL}, *values[2] = {NULL, NULL};
+    const char *port = DEFAULT_PORT;
     struct line_buffer typed;
     struct chat chat;
     char who[NET_ADDR_TEXT];
     int end;
 
-    if (net_parse_args(argc, argv, usage, options, &address, &port, 1) == 1)
+    if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
+    chat.silence_s = parse_silence(values[1]);
     if (net_init() != 0)
         return 1;
-    chat.listener = tcp_listen(PROG, address, port);
-    net_announce(PROG, chat.listener, address);
+    chat.listener = tcp_listen(PROG, values[0], port);
+    net_announce(PROG, chat.listener, values[0]);
     chat.keyboard = net_keyboard_open();
     if (chat.keyboard == NET_INVALID)
         net_fail(PROG, "watching the keyboard (net_keyboard_open)", net_error());
@@ -148,11 +185,18 @@ int main(int argc, char **argv)
         printf("waiting for a client...\n");
         chat.peer = wait_for_client(&chat, &typed, who, sizeof who);
         drop_unfinished_line(&typed);
-        printf("%s connected: %s\n", who, chat.keyboard != NET_INVALID
-               ? "type to chat, an empty line hangs up" : "listening only (input ended)");
+        if (chat.keyboard != NET_INVALID)
+            printf("%s connected: type to chat, an empty line hangs up\n", who);
+        else
+            printf("%s connected: listening only (input ended); hanging up after %d s of "
+                   "silence\n", who, chat.silence_s);
         tcp_send_all(chat.peer, greeting, sizeof greeting - 1);
+        if (chat.keyboard == NET_INVALID)
+            warn_nobody_types(chat.peer, chat.silence_s);
         end = chat_run(&chat);
-        say_how_it_ended(end, who);
+        if (end == CHAT_SILENT)
+            tcp_send_all(chat.peer, silence_goodbye, sizeof silence_goodbye - 1);
+        say_how_it_ended(end, who, chat.silence_s);
         net_close(chat.peer);
         drop_typed_lines(&typed);       /* typed after the hang-up, in one go */
         if (end == CHAT_INPUT_ENDED)

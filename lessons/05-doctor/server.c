@@ -58,13 +58,16 @@ static const char busy[] = "THE DOCTOR IS BUSY. PLEASE COME BACK LATER.\n";
 
 /* Sends one line in ONE send(): text and newline sent apart make two packets,
  * and Nagle's rule may hold the second back. A socket that can't take it now
- * belongs to a patient who is not reading: we won't wait. Returns 0 or -1. */
+ * belongs to a patient who is not reading: we won't wait. Returns 0 or -1.
+ * ELIZA repeats the patient's words, and may cut them anywhere: the reply
+ * is made printable last (common/text.h), a terminal obeys what it gets. */
 static int send_line(struct patient *p, const char *text)
 {
     char line[REPLY_MAX + 1];
     int len = snprintf(line, sizeof line, "%s\n", text);
     if (len < 0 || len >= (int)sizeof line)
         return -1;
+    text_make_printable(line, len - 1);
     return tcp_send_all(p->sock, line, (size_t)len);
 }
 
@@ -101,21 +104,12 @@ static void admit(net_socket listener, const eliza_script *script)
     }
     patients[i].sock = s;
     net_set_nonblocking(s);
+    net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
     line_init(&patients[i].in);
     net_addr_text((struct sockaddr *)&addr, patients[i].who, sizeof patients[i].who);
     printf("%s arrived (%d patients)\n", patients[i].who, ++npatients);
     if (send_line(&patients[i], eliza_greeting(script)) != 0)
         discharge(&patients[i], "left before the greeting");
-}
-
-/* ELIZA repeats the patient's words: an escape sequence typed in would be
- * sent back to their terminal. Control characters become spaces first. */
-static void blank_control_chars(char *text, int len)
-{
-    int i;
-    for (i = 0; i < len; i++)
-        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
-            text[i] = ' ';
 }
 
 /* Answers every complete line the patient has sent (at_end: they have
@@ -127,9 +121,9 @@ static int answer_lines(struct patient *p, int at_end)
     int len, cut = 0;
     while ((len = line_next(&p->in, line, &cut)) >= 0 ||
            (at_end && (len = line_rest(&p->in, line)) > 0)) {
-        blank_control_chars(line, len);         /* NULs too: then it is a C string */
-        if (len > 0 && (len = line_drop_telnet_commands(line)) == 0)
+        if (len > 0 && (len = line_drop_telnet_commands(line, len)) == 0)
             continue;                           /* it held only telnet commands */
+        text_replace_unprintable(line, len, ' '); /* after: ELIZA reads them as spaces */
         if (len == 0) {         /* an empty line: the session is over */
             send_line(p, "GOODBYE. THANK YOU FOR TALKING TO ME.");
             discharge(p, "said goodbye");

@@ -16,6 +16,7 @@
  *     they come; the server is the one that must cut the stream into lines.
  */
 #include "../../common/tcp.h"
+#include "../../common/text.h"     /* what a terminal may be shown */
 
 #define PROG "chat room client"
 #define DEFAULT_HOST "localhost"
@@ -33,21 +34,50 @@ static const char usage[] =
     "  HOST defaults to " DEFAULT_HOST ", PORT to " DEFAULT_PORT ".\n"
     "  -h, --help  show this help\n";
 
+/* A character cut in two by recv(): the lead byte of a longer UTF-8
+ * sequence, followed only by continuation bytes up to the end of the data. */
+static int cut_short(const unsigned char *p, int left)
+{
+    int i, size = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+                : (p[0] & 0xF8) == 0xF0 ? 4 : 1;
+    for (i = 1; i < left; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return left < size;
+}
+
 /* Prints what the server sent as it comes. The room sends only whole lines,
  * of any length (/who in a room of 500 is one long line), so unlike the
  * server we need no line buffer: whatever part of a line has arrived can
- * be shown. CRs go (stdout adds its own on Windows); other control
- * characters show as '?'. Returns 0 once the server has closed. */
+ * be shown. A terminal obeys the control characters it gets, so each
+ * character passes the server's own test (common/text.h): CRs go (stdout
+ * adds its own on Windows), other controls and bytes that are not UTF-8
+ * show as '?'. A character cut in two by recv() waits for its end. Returns
+ * 0 once the server has closed. */
 static int show_server_text(net_socket s, int *at_line_start)
 {
-    char buf[KEYBOARD_CHUNK], shown[KEYBOARD_CHUNK];
-    int i, len = 0, n = recv(s, buf, (int)sizeof buf, 0);
-    for (i = 0; i < n; i++) {
-        if (buf[i] == '\r')
+    static char held[4];                /* the start of a character cut in two */
+    static int nheld;
+    char buf[KEYBOARD_CHUNK + 4], shown[KEYBOARD_CHUNK + 4];
+    int i, size, len = 0, n = recv(s, buf + nheld, KEYBOARD_CHUNK, 0);
+    int total = nheld + (n > 0 ? n : 0);
+    const unsigned char *end = (const unsigned char *)buf + total;
+    memcpy(buf, held, (size_t)nheld);
+    for (i = 0, nheld = 0; i < total; i += size) {
+        long c = text_utf8_next((const unsigned char *)buf + i, end, &size);
+        if (c < 0 && n > 0 && cut_short((const unsigned char *)buf + i, total - i)) {
+            nheld = total - i;
+            memcpy(held, buf + i, (size_t)nheld);
+            break;
+        }
+        if (c == '\r')
             continue;
-        shown[len++] = (unsigned char)buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t'
-                           ? '?' : buf[i];
-        *at_line_start = buf[i] == '\n';
+        if (c < 0 || (c != '\n' && text_is_control(c)))
+            memset(shown + len, '?', (size_t)size);
+        else
+            memcpy(shown + len, buf + i, (size_t)size);
+        len += size;
+        *at_line_start = c == '\n';
     }
     fwrite(shown, 1, (size_t)len, stdout);
     if (n > 0)

@@ -159,6 +159,7 @@ static void seat_newcomer(struct server *sv, net_socket s, const char *addr)
     strcpy(sv->clients[seat].addr, addr);
     net_set_nonblocking(s);
     net_no_delay(s);                    /* we gather each round's lines ourselves */
+    net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
     sv->count++;
     room_arrive(&sv->room, seat);
 }

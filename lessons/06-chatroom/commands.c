@@ -3,7 +3,12 @@
  * /who, /nick, /msg, /help and /quit. Anything else starting with "/" is
  * an unknown command, answered with how to get help; it is never relayed,
  * so a mistyped command does not reach everyone.
+ *
+ * The server's log gets a line for what changes who is who (a new name)
+ * and for each private message, without its text: enough to trace who
+ * said what to whom, nothing of what was said.
  */
+#include "../../common/net.h"   /* net_now_ms() only: the room has no sockets */
 #include "room.h"
 
 #include <stdio.h>
@@ -35,11 +40,27 @@ static void list_members(struct room *r, int seat)
     r->send(r->server, seat, "\r\n", 2);
 }
 
+/* Each new name is a notice to everyone: a loop of /nick would flood every
+ * screen. So each member has a clock that a change pushes NICK_EVERY_MS
+ * ahead, and may only run NICK_BURST changes ahead of the real time (the
+ * message timer of IRC servers): a few changes at once, then one every
+ * NICK_EVERY_MS. Returns 0, or the seconds to wait. */
+static int nick_wait_seconds(struct member *m)
+{
+    long long now = net_now_ms();
+    long long next = (m->nick_clock > now ? m->nick_clock : now) + NICK_EVERY_MS;
+    if (next - now > NICK_BURST * NICK_EVERY_MS)
+        return (int)((next - now - NICK_BURST * NICK_EVERY_MS + 999) / 1000);
+    m->nick_clock = next;
+    return 0;
+}
+
 static void change_name(struct room *r, int seat, const char *name)
 {
     struct member *m = &r->seats[seat];
     const char *problem = room_name_problem(r, seat, name);
     char old[NAME_MAX_BYTES + 1];
+    int wait;
     if (problem != NULL) {
         room_say(r, seat, "* %s; your name is still %s", problem, m->name);
         return;
@@ -48,8 +69,15 @@ static void change_name(struct room *r, int seat, const char *name)
         room_say(r, seat, "* you are %s already", m->name);
         return;
     }
+    if ((wait = nick_wait_seconds(m)) > 0) {
+        room_say(r, seat, "* too many name changes: everyone is told of each one; "
+                 "try again in %d s", wait);
+        return;
+    }
     strcpy(old, m->name);
     strcpy(m->name, name);
+    room_name_key(m->name, m->key);
+    printf("%s is now %s\n", old, m->name);
     room_say(r, seat, "* you are now %s", m->name);
     room_tell_others(r, seat, "* %s is now %s", old, m->name);
 }
@@ -70,8 +98,10 @@ static void send_private(struct room *r, int seat, char *args)
         room_say(r, seat, "* nobody here is called %s", args);
     else if (text[strspn(text, " ")] == '\0')
         room_say(r, seat, "* usage: /msg NAME TEXT");
-    else
+    else {
         room_say(r, to, "%s (private): %s", r->seats[seat].name, text);
+        printf("%s sent %s a private message\n", r->seats[seat].name, r->seats[to].name);
+    }
 }
 
 enum room_event room_command(struct room *r, int seat, char *line)

@@ -1,6 +1,6 @@
 /*
- * room.c - the chat room's rules: names, who hears what, clean text (see
- * room.h); commands.c has the commands.
+ * room.c - the chat room's rules: who hears what, clean text (see room.h);
+ * names.c decides which names are allowed, commands.c has the commands.
  *
  * Every message the room sends is one line ending in CR LF, the network's
  * line end: telnet (on Windows too) and nc show it right, and lesson 06's
@@ -64,89 +64,7 @@ void room_tell_others(struct room *r, int except, const char *fmt, ...)
             r->send(r->server, seat, text, (size_t)len);
 }
 
-/* ---- names ------------------------------------------------------------- */
-
-/* Case-insensitive for ASCII letters only: locales must not change who is who. */
-static int same_name(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
-        char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
-        if (x != y)
-            return 0;
-    }
-    return *a == *b;
-}
-
-int room_find(const struct room *r, const char *name)
-{
-    int seat;
-    for (seat = 0; seat < r->nseats; seat++)
-        if (r->seats[seat].named && same_name(r->seats[seat].name, name))
-            return seat;
-    return -1;
-}
-
-/* The character (code point) of the UTF-8 sequence at p, its length in
- * *n; -1 if the bytes are not UTF-8 (or spell a character the long way). */
-static long utf8_next(const unsigned char *p, int *n)
-{
-    static const long least[] = {0, 0, 0x80, 0x800, 0x10000};
-    long c = p[0];
-    int i;
-    *n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (*n == 0)
-        return -1;
-    if (*n > 1)
-        c &= 0x3F >> (*n - 1);
-    for (i = 1; i < *n; i++) {
-        if ((p[i] & 0xC0) != 0x80)      /* (a NUL stops here too) */
-            return -1;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    return c < least[*n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? -1 : c;
-}
-
-/* Characters that show as nothing or as a space, or that turn text around:
- * a name holding them could pass for someone else's. */
-static int invisible(long c)
-{
-    static const long ranges[][2] = {
-        {0, 0x20}, {0x7f, 0xa0}, {0xad, 0xad}, {0x34f, 0x34f}, {0x61c, 0x61c},
-        {0x115f, 0x1160}, {0x1680, 0x1680}, {0x17b4, 0x17b5}, {0x180b, 0x180f},
-        {0x2000, 0x200f}, {0x2028, 0x202f}, {0x205f, 0x206f}, {0x2800, 0x2800},
-        {0x3000, 0x3000}, {0x3164, 0x3164}, {0xfe00, 0xfe0f}, {0xfeff, 0xfeff},
-        {0xffa0, 0xffa0}, {0xfff0, 0xfffb}, {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff}};
-    size_t i;
-    for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
-        if (c >= ranges[i][0] && c <= ranges[i][1])
-            return 1;
-    return 0;
-}
-
-const char *room_name_problem(const struct room *r, int seat, const char *name)
-{
-    const unsigned char *p = (const unsigned char *)name;
-    size_t chars = 0;
-    int holder, n;
-    long c;
-    for (; *p; p += n, chars++) {
-        if ((c = utf8_next(p, &n)) < 0)
-            return "a name is UTF-8 text";
-        if (c == ' ' || c == '\t')
-            return "a name has no spaces";
-        if (invisible(c))
-            return "a name has only printable characters";
-    }
-    if (chars == 0 || chars > NAME_MAX_CHARS || strlen(name) > NAME_MAX_BYTES)
-        return "a name is 1 to 20 characters long";
-    if (name[0] == '/' || name[0] == '*')   /* * starts the server's own lines */
-        return "a name does not start with / or *";
-    holder = room_find(r, name);
-    if (holder >= 0 && holder != seat)
-        return "that name is taken";
-    return NULL;
-}
+/* ---- arriving and choosing a name (names.c: which names) --------------- */
 
 static const char *people(int n)
 {
@@ -161,6 +79,7 @@ void room_arrive(struct room *r, int seat)
 {
     r->seats[seat].connected = 1;
     r->seats[seat].named = 0;
+    r->seats[seat].nick_clock = 0;
     room_say(r, seat, "* welcome to the socklab chat room: %s", people(r->present));
     room_say(r, seat, "* your name? (1 to %d characters, no spaces)", NAME_MAX_CHARS);
 }
@@ -177,6 +96,7 @@ static enum room_event choose_name(struct room *r, int seat, const char *line)
         return ROOM_NOTHING;
     }
     strcpy(m->name, line);              /* fits: room_name_problem checked its length */
+    room_name_key(m->name, m->key);
     m->named = 1;
     r->present++;
     room_say(r, seat, "* hello %s, you are in (%s); /help lists the commands", m->name,
@@ -187,28 +107,24 @@ static enum room_event choose_name(struct room *r, int seat, const char *line)
 
 /* ---- lines ------------------------------------------------------------- */
 
-/* Removes control characters but tab, C1 ones too (line_control_size). */
+/* What a member sends reaches other people's terminals, and a terminal
+ * obeys the control characters it receives: ESC or CSI would let one member
+ * erase or forge what others see. So text is made printable (common/text.h),
+ * after every step that removes bytes, since a removal could glue the bytes
+ * on either side into an escape sequence. */
 void room_clean(char *text)
 {
-    char *to = text, *end = text + strlen(text);
-    int n;
-    while (text < end) {
-        if ((n = line_control_size(text, end)) > 0)
-            text += n;                  /* all of its bytes go */
-        else
-            *to++ = *text++;
-    }
-    *to = '\0';
+    text_make_printable(text, (int)strlen(text));
 }
 
 enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut)
 {
     struct member *m = &r->seats[seat];
     int i;
+    len = line_drop_telnet_commands(line, len);     /* first: removes bytes */
     for (i = 0; i < len; i++)           /* a NUL would end the C string early: */
         if (line[i] == '\0')            /* make it a control character like any */
-            line[i] = 0x7f;             /* other, which names refuse and text loses */
-    line_drop_telnet_commands(line);
+            line[i] = 0x7f;             /* other, which names refuse and text shows as ? */
     if (!m->named)
         return choose_name(r, seat, line);
     if (cut)

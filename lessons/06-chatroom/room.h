@@ -2,9 +2,10 @@
  * room.h - the chat room's rules, with no sockets in sight.
  *
  * server.c moves bytes; this half decides what they mean: who may take
- * which name, what each command does, which text reaches whom, and which
- * bytes are cleaned away first. Because none of it touches a socket, a
- * fuzzer can throw millions of lines at it (tests/fuzz/fuzz_chatroom.c).
+ * which name (names.c), what each command does (commands.c), which text
+ * reaches whom, and which bytes must be shown as '?' (room.c). Because
+ * none of it touches a socket, a fuzzer can throw millions of lines at it
+ * (tests/fuzz/fuzz_chatroom.c).
  *
  * The room talks through one function the server hands it, send(), which
  * queues text for one seat. Seats are numbered 0..nseats-1, like the
@@ -17,7 +18,9 @@
 
 enum {
     NAME_MAX_CHARS = 20,            /* short enough to read before every line */
-    NAME_MAX_BYTES = 4 * NAME_MAX_CHARS  /* UTF-8 takes up to 4 bytes a character */
+    NAME_MAX_BYTES = 4 * NAME_MAX_CHARS, /* UTF-8 takes up to 4 bytes a character */
+    NICK_BURST = 3,                 /* /nick: this many changes at once, */
+    NICK_EVERY_MS = 5000            /* then one every 5 s (each tells everyone) */
 };
 
 /* What a line did, for the server's log and for closing connections. */
@@ -31,6 +34,8 @@ struct member {
     int connected;      /* a connection sits in this seat */
     int named;          /* it chose a name, so it is in the room */
     char name[NAME_MAX_BYTES + 1];
+    char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
+    long long nick_clock;           /* ms: where its /nick changes have got to */
 };
 
 /* Queues len bytes of text for the connection in `seat`. */
@@ -56,11 +61,15 @@ void room_depart(struct room *r, int seat);
 /* The server is shutting down: tell every connection. */
 void room_close(struct room *r);
 
-/* Why `name` can't be used by `seat`, or NULL if it can. */
+/* names.c: why `name` can't be used by `seat`, or NULL if it can. */
 const char *room_name_problem(const struct room *r, int seat, const char *name);
-/* Removes control characters (all but tab, C1 ones too) so no escape
- * sequence reaches anyone's terminal; other bytes from 0x80 stay, so UTF-8
- * text passes. */
+/* Its key: two names with the same key look alike, and are the same name
+ * (no accents, no case, Latin for look-alike Cyrillic and Greek letters). */
+void room_name_key(const char *name, char *key);
+/* Replaces each byte of a control character (all but tab, C1 ones too)
+ * and of anything that is not UTF-8 with '?', so no escape sequence
+ * reaches anyone's terminal (common/text.h). Call it after anything that
+ * removes bytes, never before. */
 void room_clean(char *text);
 
 /* Shared by room.c and commands.c. */
@@ -69,7 +78,7 @@ enum room_event room_command(struct room *r, int seat, char *line);
 /* printf() one line (CR LF added) to `seat`, or to every member but `except`. */
 void room_say(struct room *r, int seat, const char *fmt, ...);
 void room_tell_others(struct room *r, int except, const char *fmt, ...);
-/* The seat of the member called `name` (any case), or -1. */
+/* names.c: the seat of the member whose name has the key of `name`, or -1. */
 int room_find(const struct room *r, const char *name);
 
 #endif

@@ -5,12 +5,13 @@
  * Everyone who connects picks a name, then every line they type reaches
  * everyone else as "NAME: line". /who, /nick, /msg, /quit and /help do the
  * rest. This file is the select() loop; clients.c is one connection's life
- * (arriving, its outbox, leaving); room.c and commands.c hold the rules.
+ * (arriving, its outbox, leaving); room.c, names.c and commands.c hold the
+ * rules.
  *
  * Build:  make chatroom, or by hand with every .c file but client.c:
- *         cc server.c clients.c room.c commands.c -o server
- *         gcc server.c clients.c room.c commands.c -o server.exe -lws2_32
- *         cl server.c clients.c room.c commands.c        (MSVC)
+ *         cc server.c clients.c room.c commands.c names.c -o server
+ *         gcc server.c clients.c room.c commands.c names.c -o server.exe -lws2_32
+ *         cl server.c clients.c room.c commands.c names.c        (MSVC)
  * Run:    ./server            then, in other terminals: ./client, nc localhost
  *         8806, or telnet localhost 8806. Ctrl+C tells everyone and stops.
  *

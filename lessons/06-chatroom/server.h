@@ -5,7 +5,8 @@
  *              hand whole lines to the room, send what the room queued;
  *   clients.c  one connection's life: arriving (or hearing "room full"),
  *              its outbox, and leaving;
- *   room.c     what the lines mean: names, who hears what, clean text;
+ *   room.c     what the lines mean: who hears what, clean text;
+ *   names.c    which names may be taken (no look-alikes);
  *   commands.c /who, /nick, /msg, /help and /quit.
  */
 #ifndef SOCKLAB_SERVER_H

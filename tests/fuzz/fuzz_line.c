@@ -4,7 +4,9 @@
  * how the bytes arrive. The input (after its first byte) is fed once in
  * chunks as big as the buffer takes and once in chunks of 1 to 16 bytes
  * (the first byte says how many); both must give the same lines, each at
- * most LINE_LIMIT bytes, none holding a line end.
+ * most LINE_LIMIT bytes, none holding a line end. And each line, once its
+ * telnet commands are removed and it is made printable (as the servers do,
+ * in that order), is valid UTF-8 with no control character but tab.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
  *     tests/fuzz/fuzz_line.c -o /tmp/fuzz_line && /tmp/fuzz_line -max_total_time=60
@@ -18,6 +20,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* What the servers show of a line: no byte a terminal would obey. */
+static void check_printable(const char *line, int len)
+{
+    static char copy[LINE_LIMIT + 1];
+    const unsigned char *p = (const unsigned char *)copy, *end;
+    int n;
+    long c;
+    memcpy(copy, line, (size_t)len);
+    copy[len] = '\0';
+    len = line_drop_telnet_commands(copy, len);
+    text_make_printable(copy, len);
+    if ((int)strlen(copy) != len)
+        abort();
+    for (end = p + len; p < end; p += n)
+        if ((c = text_utf8_next(p, end, &n)) < 0 || text_is_control(c))
+            abort();
+}
+
 /* Each line as its length, its cut flag and its bytes, one after another. */
 struct record { char *bytes; size_t len; };
 
@@ -26,6 +46,7 @@ static void keep(struct record *r, const char *line, int len, int cut)
     if (len < 0 || len > LINE_LIMIT || (int)strlen(line) > len ||
         memchr(line, '\n', (size_t)len) || memchr(line, '\r', (size_t)len))
         abort();
+    check_printable(line, len);
     memcpy(r->bytes + r->len, &len, sizeof len);
     r->bytes[r->len + sizeof len] = (char)cut;
     memcpy(r->bytes + r->len + sizeof len + 1, line, (size_t)len);
