@@ -38,30 +38,35 @@ static int holds_room_back(const struct server *sv, const struct client *c)
     return c->out_len > BEHIND_MARK && is_reading(sv, c);
 }
 
-/* The room's send(): grows the outbox as needed, never past OUTBOX_CAP. */
+/* Room for len more bytes, growing only for a client that needs it.
+ * Returns 0, or -1 when memory ran out. */
+static int outbox_room(struct client *c, size_t len)
+{
+    size_t cap = c->out_cap ? c->out_cap : 512;
+    char *bigger;
+    if (c->out_len + len <= c->out_cap)
+        return 0;
+    while (cap < c->out_len + len)
+        cap *= 2;
+    if ((bigger = (char *)realloc(c->out, cap)) == NULL)
+        return -1;
+    c->out = bigger;
+    c->out_cap = cap;
+    return 0;
+}
+
+/* The room's send(): queues, never waits, never past OUTBOX_CAP; and says
+ * at once when this member now holds the room back. */
 void queue_text(void *server, int seat, const char *text, size_t len)
 {
     struct server *sv = (struct server *)server;
     struct client *c = &sv->clients[seat];
-    if (c->overflowed || c->out_len + len > OUTBOX_CAP) {
+    if (c->overflowed || c->out_len + len > OUTBOX_CAP || outbox_room(c, len) != 0) {
         c->overflowed = 1;              /* never freed mid-broadcast: later */
         return;
     }
     if (c->out_len == 0)
         c->last_sent = sv->now;         /* the stall clock starts with the first byte */
-    if (c->out_len + len > c->out_cap) {
-        size_t cap = c->out_cap ? c->out_cap : 512;
-        char *bigger;
-        while (cap < c->out_len + len)
-            cap *= 2;                   /* grow only for a client that needs it */
-        bigger = (char *)realloc(c->out, cap);
-        if (bigger == NULL) {
-            c->overflowed = 1;
-            return;
-        }
-        c->out = bigger;
-        c->out_cap = cap;
-    }
     memcpy(c->out + c->out_len, text, len);
     c->out_len += len;
     sv->queued += len;
@@ -82,12 +87,19 @@ static int send_outbox(struct server *sv, struct client *c)
     }
     memmove(c->out, c->out + n, c->out_len - (size_t)n);
     c->out_len -= (size_t)n;
-    if (c->out_len == 0 && c->out_cap > OUTBOX_KEEP) {
-        free(c->out);                   /* a burst is over: give the memory back */
+    return 0;
+}
+
+/* A burst is over (nothing queued for a second): give the memory back.
+ * Not sooner: during a flood an outbox empties and fills every round, and
+ * freeing and growing it again each time cost more than the copying. */
+static void outbox_shrink(struct server *sv, struct client *c)
+{
+    if (c->out_len == 0 && c->out_cap > OUTBOX_KEEP && sv->now - c->last_sent >= 1000) {
+        free(c->out);
         c->out = NULL;
         c->out_cap = 0;
     }
-    return 0;
 }
 
 /* Why a reader must go, or NULL. A reader holding the room back must take
@@ -133,6 +145,7 @@ void send_outboxes(struct server *sv)
         } else if ((why = too_slow(sv, c)) != NULL) {
             drop_client(sv, seat, why);
         } else if (is_reading(sv, c)) {
+            outbox_shrink(sv, c);
             sv->queued += c->out_len;
             sv->held_back |= holds_room_back(sv, c);
         }

@@ -23,7 +23,7 @@ enum {
     MOST_CLIENTS = FD_SETSIZE - RESERVED_FDS,   /* all select() can watch */
     BEHIND_MARK = 64 * 1024,    /* a reader this far behind holds the room back: */
                                 /* what one send() a round takes (clients.c) */
-    ROOM_MARK = 16 * 1024 * 1024,   /* ... and so do all outboxes together: the */
+    ROOM_MARK = 24 * 1024 * 1024,   /* ... and so do all outboxes together: the */
                                 /* room's memory stays bounded, however many */
     STALL_MS = 1000,            /* nothing sent for this long: it stopped reading */
     SLOW_MS = 10000,            /* holding the room back, take 16 KiB in 10 s */
