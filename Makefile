@@ -94,8 +94,8 @@ $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(ELIZA_H) $(COMMO
 
 # Lesson 06: the networking (server.c, clients.c) and the room's rules (room.c,
 # commands.c, names.c) apart, so the rules can be fuzzed without sockets.
-$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(LDLIBS)
+$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(LDLIBS)
 
 # ---- tests: a Linux program that drives the real binaries ---------------
 

@@ -774,7 +774,7 @@ static int quote_found(char **q, int nq, const char *file)
 static void docs_readme_code_quotes_are_found_in_the_sources(void)
 {
     static const char *const sources[] = {
-        "server.c", "client.c", "chat.h", "clients.c", "server.h", "room.c", "room.h", "commands.c", "names.c",
+        "server.c", "client.c", "chat.h", "clients.c", "server.h", "room.c", "room.h", "commands.c", "names.c", "door.c",
         "eliza.c",
         "eliza.h", "script.c",
         "doctor.script", "../../common/net.h", "../../common/args.h", "../../common/console.h", "../../common/tcp.h", "../../common/line.h",

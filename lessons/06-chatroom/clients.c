@@ -1,8 +1,8 @@
 /*
- * clients.c - one connection's life in the chat room (see server.h):
- * it arrives and takes a seat, or is told the room is full; what the room
- * says to it waits in its outbox until send() takes it; it leaves, with
- * what it was told still delivered, or is dropped for not reading.
+ * clients.c - one connection's life in the chat room (see server.h), once
+ * door.c has let it in: what the room says to it waits in its outbox until
+ * send() takes it; it leaves, with what it was told still delivered, or is
+ * dropped for not reading.
  *
  * Notice:
  *   - send() on a non-blocking socket takes what fits and returns; the rest
@@ -13,8 +13,6 @@
  *     nothing for STALL_MS no longer holds anyone back, and its outbox may
  *     then fill to OUTBOX_CAP; one who reads but only a trickle must take
  *     BEHIND_MARK bytes in SLOW_MS, or it would set the pace of the class;
- *   - no descriptor goes into an fd_set it does not fit in, and a spare
- *     descriptor lets us say "room full" even when the system has none left.
  */
 #include "../../common/tcp.h"
 #include "server.h"
@@ -142,7 +140,7 @@ void send_outboxes(struct server *sv)
         } else if (c->leave_by) {
             if (c->out_len == 0 || sv->now >= c->leave_by)
                 close_seat(sv, seat, 0);
-        } else if ((why = too_slow(sv, c)) != NULL) {
+        } else if ((why = too_slow(sv, c)) != NULL || (why = no_name_yet(sv, seat)) != NULL) {
             drop_client(sv, seat, why);
         } else if (is_reading(sv, c)) {
             outbox_shrink(sv, c);
@@ -151,50 +149,6 @@ void send_outboxes(struct server *sv)
         }
     }
     sv->held_back |= sv->queued > ROOM_MARK;
-}
-
-/* ---- arriving ------------------------------------------------------------ */
-
-static const char room_full[] = "* room full: try again later\r\n";
-
-static void seat_newcomer(struct server *sv, net_socket s, const char *addr)
-{
-    int seat = 0;
-    if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
-        printf("refused %s: room full (%d clients)\n", addr, sv->count);
-        tcp_turn_away(s, room_full);
-        return;
-    }
-    while (sv->clients[seat].s != NET_INVALID)
-        seat++;
-    sv->clients[seat].s = s;
-    line_init(&sv->clients[seat].in);
-    strcpy(sv->clients[seat].addr, addr);
-    net_set_nonblocking(s);
-    net_no_delay(s);                    /* we gather each round's lines ourselves */
-    net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
-    sv->count++;
-    room_arrive(&sv->room, seat);
-}
-
-void accept_newcomers(struct server *sv)
-{
-    int i, err;
-    for (i = 0; i < ACCEPTS_PER_ROUND; i++) {
-        struct sockaddr_storage peer;
-        socklen_t len = (socklen_t)sizeof peer;
-        char addr[NET_ADDR_TEXT];
-        net_socket s = accept(sv->listener, (struct sockaddr *)&peer, &len);
-        if (s == NET_INVALID) {
-            err = net_error();
-            if (net_would_block(err))
-                return;                 /* nobody else is waiting */
-            printf("accept() failed: %s (still serving)\n", net_strerror(err));
-            tcp_turn_away_when_out_of_descriptors(sv->listener, &sv->spare, err, room_full);
-            return;
-        }
-        seat_newcomer(sv, s, net_addr_text((struct sockaddr *)&peer, addr, sizeof addr));
-    }
 }
 
 /* ---- leaving --------------------------------------------------------------- */

@@ -9,9 +9,9 @@
  * rules.
  *
  * Build:  make chatroom, or by hand with every .c file but client.c:
- *         cc server.c clients.c room.c commands.c names.c -o server
- *         gcc server.c clients.c room.c commands.c names.c -o server.exe -lws2_32
- *         cl server.c clients.c room.c commands.c names.c        (MSVC)
+ *         cc server.c clients.c room.c commands.c names.c door.c -o server
+ *         gcc server.c clients.c room.c commands.c names.c door.c -o server.exe -lws2_32
+ *         cl server.c clients.c room.c commands.c names.c door.c        (MSVC)
  * Run:    ./server            then, in other terminals: ./client, nc localhost
  *         8806, or telnet localhost 8806. Ctrl+C tells everyone and stops.
  *
@@ -37,12 +37,15 @@ enum {
 };
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [--max-clients N] [PORT]\n"
+    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S] [PORT]\n"
     "  A chat room: every line a member types reaches all the others.\n"
     "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
-    "  -b ADDRESS        listen on this address only; default: all, IPv4 and IPv6\n"
-    "  --max-clients N   seat at most N clients (default and most: what select() allows)\n"
-    "  -h, --help        show this help\n";
+    "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
+    "  --max-clients N    seat at most N clients (default and most: what select() allows)\n"
+    "  --per-address N    seats per address, and joins limited (default 4, not for this\n"
+    "                     machine's own; given, for every address; 0: no limit)\n"
+    "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
+    "  -h, --help         show this help\n";
 
 /* ---- one round of select() -------------------------------------------- */
 
@@ -189,28 +192,34 @@ static void say_goodbye(struct server *sv)
 
 /* ---- main: the outline ------------------------------------------------- */
 
-static int parse_max_clients(const char *text)
+/* A number option from lowest to highest, or `fallback` if not given. */
+static int number_option(const char *text, const char *option, int lowest, int highest,
+                         int fallback)
 {
     char *end;
     long n;
     if (text == NULL)
-        return MOST_CLIENTS;
+        return fallback;
     n = strtol(text, &end, 10);
-    if (*end != '\0' || n < 1 || n > MOST_CLIENTS)
-        net_usage_error(usage, "--max-clients takes a number from 1 to %d", MOST_CLIENTS);
+    if (*text == '\0' || *end != '\0' || n < lowest || n > highest)
+        net_usage_error(usage, "%s takes a number from %d to %d", option, lowest, highest);
     return (int)n;
 }
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {"-b", "--max-clients", NULL}, *values[2] = {NULL, NULL};
-    const char *port = DEFAULT_PORT;
-    struct server sv;
+    const char *options[] = {"-b", "--max-clients", "--per-address", "--name-timeout", NULL};
+    const char *values[4] = {NULL, NULL, NULL, NULL}, *port = DEFAULT_PORT;
+    static struct server sv;            /* all zero to start with */
     int seat;
 
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
-    sv.max_clients = parse_max_clients(values[1]);
+    sv.max_clients = number_option(values[1], "--max-clients", 1, MOST_CLIENTS, MOST_CLIENTS);
+    sv.per_address = number_option(values[2], "--per-address", 0, MOST_CLIENTS, PER_ADDRESS);
+    sv.per_address_given = values[2] != NULL;
+    sv.name_timeout_ms = 1000LL * number_option(values[3], "--name-timeout", 1, 86400,
+                                                NAME_TIMEOUT_S);
     if (net_init() != 0)
         return 1;
     sv.listener = tcp_listen(PROG, values[0], port);
@@ -222,7 +231,6 @@ int main(int argc, char **argv)
         net_fail(PROG, "calloc()", NET_ENOBUFS);
     for (seat = 0; seat < sv.max_clients; seat++)
         sv.clients[seat].s = NET_INVALID;
-    sv.count = sv.held_back = sv.next_reader = 0;
     sv.now = net_now_ms();
     room_init(&sv.room, sv.members, sv.max_clients, queue_text, &sv);
     net_catch_interrupt();

@@ -3,8 +3,9 @@
  *
  *   server.c   the select() loop: watch every socket, read what arrived,
  *              hand whole lines to the room, send what the room queued;
- *   clients.c  one connection's life: arriving (or hearing "room full"),
- *              its outbox, and leaving;
+ *   door.c     who may come in: room full, seats and joins per address,
+ *              a name in time;
+ *   clients.c  one connection's life: its outbox, and leaving;
  *   room.c     what the lines mean: who hears what, clean text;
  *   names.c    which names may be taken (no look-alikes);
  *   commands.c /who, /nick, /msg, /help and /quit.
@@ -31,7 +32,12 @@ enum {
     OUTBOX_CAP = 256 * 1024,    /* a stopped reader is dropped past this */
     OUTBOX_KEEP = 4096,         /* an emptied outbox bigger than this is freed */
     GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
-    ACCEPTS_PER_ROUND = 64      /* newcomers per round: no crowd hogs a round */
+    ACCEPTS_PER_ROUND = 64,     /* newcomers per round: no crowd hogs a round */
+    PER_ADDRESS = 4,            /* seats per address: a student's few terminals */
+    NAME_TIMEOUT_S = 60,        /* to choose a name, then the seat is freed */
+    JOIN_BURST = 5,             /* joins in a row from one address, then ... */
+    JOIN_EVERY_MS = 2000,       /* ... one every 2 s: no storm of join notices */
+    JOIN_TABLE = 64             /* addresses whose joins are remembered */
 };
 
 struct client {
@@ -45,6 +51,7 @@ struct client {
     size_t taken;               /* ... and how many bytes send() took since then */
     int overflowed;             /* passed OUTBOX_CAP: drop it at the end of the round */
     long long leave_by;         /* 0, or leaving: its outbox goes out until then */
+    long long arrived;          /* when it connected: a name is due in time */
     char addr[NET_ADDR_TEXT];
 };
 
@@ -58,10 +65,18 @@ struct server {
     size_t queued;              /* in the outboxes of those who read, all together */
     int held_back;              /* a reader is behind: nobody's lines are read */
     int next_reader;            /* who reads first next round: turns, fairly */
+    int per_address, per_address_given;     /* seats per address; given: loopback too */
+    long long name_timeout_ms;
+    struct {
+        char host[NET_ADDR_TEXT];
+        long long clock;        /* joins from there are timed against it */
+    } joins[JOIN_TABLE];
 };
 
-/* clients.c */
+/* door.c */
 void accept_newcomers(struct server *sv);
+const char *no_name_yet(struct server *sv, int seat);
+/* clients.c */
 void drop_client(struct server *sv, int seat, const char *why);
 void queue_text(void *server, int seat, const char *text, size_t len);
 void send_outboxes(struct server *sv);
