@@ -446,7 +446,8 @@ static const char *run_ghost(struct proc *p, const char *lesson, const char *gon
         "for i in $(seq 100); do p=$(sed -n 's/.*port \\([0-9]*\\).*/\\1/p' log | head -n 1)\n"
         "  [ -n \"$p\" ] && break; sleep 0.1; done\n"
         "\"$2\" 10.77.0.1 \"$p\" <cin >clog 2>&1 & c=$!\n"
-        "for i in $(seq 100); do grep -q 'arrived\\|connected' log && break; sleep 0.1; done\n"
+        "echo ghost >&4\n"           /* the chat room's name; a line to the others */
+        "for i in $(seq 100); do grep -q 'arrived\\|connected\\|joined' log && break; sleep 0.1; done\n"
         "sleep 0.5; ip addr del 10.77.0.1/32 dev lo\n"
         "for i in $(seq 200); do grep -q \"$3\" log && break; sleep 0.1; done\n"
         "echo \"(the address was deleted; $i tenths of a second later:)\"; kill $s $c; cat log\n";
@@ -492,6 +493,17 @@ static void doctor_lets_a_patient_whose_machine_vanished_go(void)
     expect_has("server log", log, "was cut off (0 patients)");
 }
 
+static void chatroom_frees_the_name_of_a_member_whose_machine_vanished(void)
+{
+    struct proc p;
+    const char *log = run_ghost(&p, "06-chatroom", "ghost dropped");
+    if (log == NULL)
+        return;
+    note("%.*s", (int)strcspn(log, "\n"), log);
+    expect_has("server log", log, "ghost joined from 10.77.0.1");
+    expect_has("server log", log, "ghost dropped: recv() failed: Connection timed out (0 here)");
+}
+
 /* Without SOCKLAB_KEEPALIVE the server asks for its classroom default: the
  * system then shows a keepalive timer on the accepted connection in
  * /proc/net/tcp ("02:" and the jiffies left, at most 60 s). */
@@ -533,6 +545,8 @@ const struct test chat_tests[] = {
      chat_server_drops_a_client_whose_machine_vanished},
     {"doctor_lets_a_patient_whose_machine_vanished_go",
      doctor_lets_a_patient_whose_machine_vanished_go},
+    {"chatroom_frees_the_name_of_a_member_whose_machine_vanished",
+     chatroom_frees_the_name_of_a_member_whose_machine_vanished},
     {"chat_server_turns_keepalive_on_for_each_client", chat_server_turns_keepalive_on_for_each_client},
     {"chat_leaving_client_goes_though_the_peer_keeps_talking",
      chat_leaving_client_goes_though_the_peer_keeps_talking},
