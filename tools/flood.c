@@ -141,10 +141,7 @@ int main(int argc, char **argv)
     long long start, took;
     net_socket s;
 
-    if (net_parse_args(argc, argv, usage, options, values, args, 2) != 2)
-        net_usage_error(usage, "HOST and PORT are needed");
-    net_host_arg_check(usage, args[0]);
-    net_port_arg(args[1], 1, usage);
+    net_host_port_args(argc, argv, usage, options, values, args);
     if (values[0] != NULL)
         lines = count_arg(values[0], 0, 2000000000L, "-n");
     if (values[1] != NULL)

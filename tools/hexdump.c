@@ -21,6 +21,7 @@
  */
 #include "../common/net.h"
 #include "../common/tcp.h"
+#include "../common/system.h"
 
 #define PROG "hexdump"
 enum { ROW = 16, MAX_TEXT = 4096 };
@@ -36,20 +37,6 @@ static const char usage[] =
     "               Ctrl+D, or Ctrl+Z Enter on Windows)\n"
     "  -t           print the bytes as they are instead of a dump\n"
     "  -h, --help   show this help\n";
-
-/* Removes a flag (an option without a value) from argv; 1 if it was there. */
-static int take_flag(int *argc, char **argv, const char *flag)
-{
-    int i, found = 0;
-    for (i = 1; i < *argc; i++)
-        if (strcmp(argv[i], flag) == 0) {
-            memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof *argv);
-            (*argc)--;
-            i--;
-            found = 1;
-        }
-    return found;
-}
 
 static int hex_digit(char c)
 {
@@ -127,15 +114,12 @@ int main(int argc, char **argv)
     const char *values[] = {NULL}, *args[2];
     static char text[MAX_TEXT];
     unsigned char buf[4096];
-    int as_text = take_flag(&argc, argv, "-t"), with_stdin = take_flag(&argc, argv, "--stdin");
+    int as_text = net_take_flag(&argc, argv, "-t"), with_stdin = net_take_flag(&argc, argv, "--stdin");
     long offset = 0;
     net_socket s;
     int n;
 
-    if (net_parse_args(argc, argv, usage, options, values, args, 2) != 2)
-        net_usage_error(usage, "HOST and PORT are needed");
-    net_host_arg_check(usage, args[0]);
-    net_port_arg(args[1], 1, usage);
+    net_host_port_args(argc, argv, usage, options, values, args);
     if (net_init() != 0)
         return 1;
 

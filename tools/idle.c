@@ -63,10 +63,7 @@ int main(int argc, char **argv)
     char line[300];
     net_socket s;
 
-    if (net_parse_args(argc, argv, usage, options, values, args, 2) != 2)
-        net_usage_error(usage, "HOST and PORT are needed");
-    net_host_arg_check(usage, args[0]);
-    net_port_arg(args[1], 1, usage);
+    net_host_port_args(argc, argv, usage, options, values, args);
     if (net_init() != 0)
         return 1;
 

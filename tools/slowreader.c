@@ -33,20 +33,6 @@ static const char usage[] =
     "  -q           print no data, only a count of bytes read, once a second\n"
     "  -h, --help   show this help\n";
 
-/* Removes a flag (an option without a value) from argv; 1 if it was there. */
-static int take_flag(int *argc, char **argv, const char *flag)
-{
-    int i, found = 0;
-    for (i = 1; i < *argc; i++)
-        if (strcmp(argv[i], flag) == 0) {
-            memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof *argv);
-            (*argc)--;
-            i--;
-            found = 1;
-        }
-    return found;
-}
-
 /* "100", "10k", "1M" -> bytes per second; exit 2 if it is none of those. */
 static double rate_arg(const char *text)
 {
@@ -74,15 +60,12 @@ int main(int argc, char **argv)
     const char *options[] = {"--rate", "--name", NULL};
     const char *values[] = {NULL, NULL}, *args[2];
     static char buf[MAX_CHUNK];
-    int quiet = take_flag(&argc, argv, "-q"), chunk, n;
+    int quiet = net_take_flag(&argc, argv, "-q"), chunk, n;
     double rate, total = 0;
     long long start, next_report;
     net_socket s;
 
-    if (net_parse_args(argc, argv, usage, options, values, args, 2) != 2)
-        net_usage_error(usage, "HOST and PORT are needed");
-    net_host_arg_check(usage, args[0]);
-    net_port_arg(args[1], 1, usage);
+    net_host_port_args(argc, argv, usage, options, values, args);
     if (values[0] == NULL)
         net_usage_error(usage, "--rate is needed");
     rate = rate_arg(values[0]);
