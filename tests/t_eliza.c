@@ -106,6 +106,8 @@ static const char *const single_lines[] = {
     "I believe you are honest.", "WHAT MAKES YOU THINK I AM HONEST",
     "I think I am lost.", "DO YOU REALLY THINK SO",
     "I cannot swim.", "HOW DO YOU KNOW YOU CAN'T SWIM",
+    "I can't swim.", "HOW DO YOU KNOW YOU CAN'T SWIM",     /* the contraction */
+    "I cant swim.", "HOW DO YOU KNOW YOU CAN'T SWIM",      /* and without its apostrophe */
     "I dont care.", "DON'T YOU REALLY CARE",
     "I feel tired.", "TELL ME MORE ABOUT SUCH FEELINGS",
     "I like you.", "PERHAPS IN YOUR FANTASY WE LIKE EACH OTHER",
