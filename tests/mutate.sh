@@ -83,6 +83,7 @@ replace_text() {
         "$1" >"$1.mutant" && mv "$1.mutant" "$1"
 }
 trim() { printf '%s' "$1" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//'; }
+say() { printf '%s\n' "$1"; }     # echo would turn the \n of a C text into a newline
 
 if [ -z "$SAMPLE" ]; then
     echo "mutate: the unchanged tree first (its behaviour tests must pass)"
@@ -140,17 +141,17 @@ while IFS= read -r entry; do
         fi
     fi
     case $fate in
-        killed) killed=$((killed + 1)); echo "killed    $label  (by $by)" ;;
+        killed) killed=$((killed + 1)); say "killed    $label  (by $by)" ;;
         survived)
             survived=$((survived + 1))
             if [ -n "$why" ]; then
-                expected=$((expected + 1)); echo "survived  $label  (listed: $why)"
+                expected=$((expected + 1)); say "survived  $label  (listed: $why)"
             else
-                echo "survived  $label  (a GAP: no test sees it, and the list gives no reason)"
+                say "survived  $label  (a GAP: no test sees it, and the list gives no reason)"
             fi
             SURVIVORS="$SURVIVORS
   $label: ${why:-a GAP in the tests}" ;;
-        error) errors=$((errors + 1)); echo "ERROR     $label  ($by)"
+        error) errors=$((errors + 1)); say "ERROR     $label  ($by)"
             ERRORS="$ERRORS
   $label: $by" ;;
     esac
@@ -159,8 +160,8 @@ done <"$LIST"
 valid=$((ran - errors))
 echo
 echo "mutate: $killed of $ran edits killed by the behaviour tests ($(( valid > 0 ? killed * 100 / ran : 0 ))%), $survived survived ($expected of them listed with a reason), $errors errors"
-[ -z "$SURVIVORS" ] || echo "survivors:$SURVIVORS"
-[ -z "$ERRORS" ] || echo "errors (fix the list):$ERRORS"
+[ -z "$SURVIVORS" ] || say "survivors:$SURVIVORS"
+[ -z "$ERRORS" ] || say "errors (fix the list):$ERRORS"
 status=0
 [ "$errors" -eq 0 ] || status=1
 [ "$survived" -eq "$expected" ] || status=1

@@ -186,6 +186,9 @@ static void echo_client_prints_each_piped_line_and_exits_0(void)
     expect_has("client output", client.buf, "before\n");
     expect(strstr(client.buf, "after") == NULL, "nothing echoed after the empty line, got %s",
            client.buf);
+    rc = run_program(&client, "02-echo", "client", "before\r\n\r\nafter\r\n", argv);
+    expect(rc == 0 && strstr(client.buf, "after") == NULL,   /* Windows and telnet end lines so */
+           "exit status 0 at an empty CR LF line, nothing echoed after it, got %d: %s", rc, client.buf);
     server_stop(&server);
 }
 
@@ -234,11 +237,22 @@ static void echo_second_client_waits_until_the_first_leaves(void)
     server_stop(&server);
 }
 
-/* A stand-in echo server, forked from the test: it echoes each line in
- * 3-byte pieces 20 ms apart, as a server across a slow network would, and
- * echoes only half of the line that holds "cut", then hangs up. Returns its
- * port and sets *pid, or 0. */
-static int echo_in_pieces(pid_t *pid)
+/* Sends len bytes in 3-byte pieces 20 ms apart, as a server across a slow
+ * network would. */
+static void send_in_pieces(int fd, const char *data, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i += 3) {
+        send(fd, data + i, len - i < 3 ? len - i : 3, MSG_NOSIGNAL);
+        usleep(20000);
+    }
+}
+
+/* A stand-in server, forked from the test, for one client. With `text`, it
+ * sends it in pieces and closes (a daytime server); without, it echoes each
+ * line in pieces, but only half of a line that holds "cut", and then hangs
+ * up. Returns its port and sets *pid, or 0. */
+static int serve_in_pieces(pid_t *pid, const char *text)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
@@ -252,16 +266,15 @@ static int echo_in_pieces(pid_t *pid)
         return 0;
     if ((*pid = fork()) == 0) {
         char line[256];
-        size_t n = 0, i;
+        size_t n = 0;
         fd = accept(listener, NULL, NULL);
-        while (n < sizeof line && recv(fd, line + n, 1, 0) == 1)
+        if (text != NULL)
+            send_in_pieces(fd, text, strlen(text));
+        while (text == NULL && n < sizeof line && recv(fd, line + n, 1, 0) == 1)
             if (line[n++] == '\n') {
-                size_t upto = memmem(line, n, "cut", 3) != NULL ? n / 2 : n;
-                for (i = 0; i < upto; i += 3) {
-                    send(fd, line + i, upto - i < 3 ? upto - i : 3, MSG_NOSIGNAL);
-                    usleep(20000);
-                }
-                if (upto < n)
+                int cut = memmem(line, n, "cut", 3) != NULL;
+                send_in_pieces(fd, line, cut ? n / 2 : n);
+                if (cut)
                     break;
                 n = 0;
             }
@@ -269,6 +282,13 @@ static int echo_in_pieces(pid_t *pid)
     }
     close(listener);
     return ntohs(a.sin_port);
+}
+
+static void stop_stand_in(pid_t pid)
+{
+    int status;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
 }
 
 /* The echo may come back in pieces: the client shows a line only once all
@@ -279,13 +299,12 @@ static void echo_client_waits_for_the_whole_echo_when_it_comes_in_pieces(void)
     struct proc client;
     char *argv[] = {"127.0.0.1", NULL, NULL};
     pid_t pid;
-    int rc, status, port = echo_in_pieces(&pid);
+    int rc, port = serve_in_pieces(&pid, NULL);
     if (!port)
         return;
     argv[1] = port_text(port);
     rc = run_program(&client, "02-echo", "client", "hello, in pieces\nthis one is cut short\n", argv);
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    stop_stand_in(pid);
     expect(rc == 1, "the client to exit 1 when the server hangs up mid-echo, got %d", rc);
     expect_has("client output", client.buf, "hello, in pieces\n");
     expect(strstr(client.buf, "this one is cut short") == NULL,
@@ -352,6 +371,23 @@ static void daytime_client_prints_the_line_and_exits_0(void)
     expect(rc == 0, "exit status 0, got %d", rc);
     expect_daytime_line(client.buf);
     server_stop(&server);
+}
+
+/* The line may come in pieces: the client prints it all, up to the end. */
+static void daytime_client_prints_a_line_that_comes_in_pieces(void)
+{
+    static const char line[] = "Sunday, November 22, 2026 01:29:18 UTC\r\n";
+    struct proc client;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    pid_t pid;
+    int rc, port = serve_in_pieces(&pid, line);
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    rc = run_program(&client, "03-daytime", "client", NULL, argv);
+    stop_stand_in(pid);
+    expect(rc == 0, "exit status 0, got %d", rc);
+    expect_str("client output", client.buf, line);
 }
 
 /* The server half-closes first, so a client that reads until the end has
@@ -662,6 +698,8 @@ const struct test basics_tests[] = {
      daytime_sends_the_utc_time_in_one_crlf_line_and_closes},
     {"daytime_ignores_what_the_client_sends", daytime_ignores_what_the_client_sends},
     {"daytime_client_prints_the_line_and_exits_0", daytime_client_prints_the_line_and_exits_0},
+    {"daytime_client_prints_a_line_that_comes_in_pieces",
+     daytime_client_prints_a_line_that_comes_in_pieces},
     {"daytime_clients_in_a_row_each_get_the_line_and_the_end_at_once",
      daytime_clients_in_a_row_each_get_the_line_and_the_end_at_once},
     {"server_b_option_listens_on_one_address_only", server_b_option_listens_on_one_address_only},

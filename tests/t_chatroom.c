@@ -158,6 +158,9 @@ static void chatroom_commands_who_nick_msg_help_quit_and_unknown(void)
     hear(&a, "usage: /msg NAME TEXT");
     say(&a, "/msg\n");                              /* the fuzzer's find: no arguments */
     hear(&a, "usage: /msg NAME TEXT");
+    say(&a, "/msg bob    \n");                      /* spaces are no text either */
+    hear(&a, "usage: /msg NAME TEXT");
+    never_hears(&b, "alice (private)", 300);
     say(&a, "/nick\n");
     hear(&a, "1 to 20 characters long; your name is still alice");
     say(&b, "/nick Carol\n");
@@ -283,12 +286,57 @@ static void chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c(void)
     never_hears(&b, "/who", 300);
     say(&a, "just CR\r");
     hear(&b, "carol: just CR\r\n");
+    say(&a, "x\xff\xfe\"y\xff\xfc'z\r\n");   /* IAC DONT LINEMODE, IAC WONT NEW-ENVIRON */
+    hear(&b, "carol: xyz\r\n");
     say(&a, "\xff\xf4\xff\xfd\x06");     /* IAC IP, IAC DO TIMING-MARK */
     hear(&a, "\xff\xfb\x06");             /* IAC WILL TIMING-MARK */
     say(&a, "\r\nstill here\r\n");
     hear(&b, "carol: still here\r\n");
     close(a.fd);
     close(b.fd);
+    server_stop(&server);
+}
+
+/* Reads until the peer closes: 1 for a normal end (FIN), 0 for a reset or
+ * nothing within ms. What came first is appended to m->got. */
+static int closes_normally(struct member *m, int ms)
+{
+    long long deadline = now_ms() + ms;
+    size_t have = strlen(m->got);
+    while (now_ms() < deadline) {
+        struct pollfd pfd = {0, POLLIN, 0};
+        ssize_t n;
+        pfd.fd = m->fd;
+        if (poll(&pfd, 1, 100) <= 0)
+            continue;
+        n = recv(m->fd, m->got + have, GOT_CAP - 1 - have, 0);
+        if (n <= 0)
+            return n == 0;
+        have += (size_t)n;
+        m->got[have] = '\0';
+    }
+    return 0;
+}
+
+/* A member who types /quit and more lines in one go (pasted, or piped into
+ * lesson 06's client) gets "bye" and a normal end. A server that closed with
+ * that input unread would send a reset, and the client would report an error
+ * instead of leaving. */
+static void chatroom_quit_with_more_input_pending_ends_normally_not_with_a_reset(void)
+{
+    struct proc server;
+    static struct member a;
+    static char more[20000];
+    int port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice"))
+        return;
+    memset(more, 'z', sizeof more - 1);
+    more[sizeof more - 2] = '\n';
+    say(&a, "/quit\r\n");
+    say(&a, more);
+    expect(closes_normally(&a, timeout_ms(5000)), "a normal end (FIN) after /quit, not a reset");
+    expect_has("what alice received", a.got, "* bye alice\r\n");
+    close(a.fd);
     server_stop(&server);
 }
 
@@ -900,6 +948,8 @@ const struct test chatroom_tests[] = {
      chatroom_strips_control_characters_but_keeps_tabs_and_utf8},
     {"chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c",
      chatroom_takes_telnet_line_ends_and_answers_its_ctrl_c},
+    {"chatroom_quit_with_more_input_pending_ends_normally_not_with_a_reset",
+     chatroom_quit_with_more_input_pending_ends_normally_not_with_a_reset},
     {"chatroom_relays_a_line_of_exactly_the_limit_whole",
      chatroom_relays_a_line_of_exactly_the_limit_whole},
     {"chatroom_one_mib_line_without_newline_neither_crashes_nor_starves",
