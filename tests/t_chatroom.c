@@ -733,7 +733,7 @@ static void chatroom_never_puts_a_descriptor_past_fd_setsize_in_select(void)
     say(&a, "still here with the crowd\n");   /* the members it has are still served */
     hear(&b, "alice: still here with the crowd\r\n");
     expect(proc_alive(&server), "the server to keep running with %d connections", n + 2);
-    if (!on_wine) {     /* a descriptor past the set corrupts it: here, a busy loop */
+    {                   /* a descriptor past the set corrupts it: here, a busy loop */
         long used = cpu_used_ms(&server, 1500);
         expect(used >= 0 && used < 300, "the server to wait quietly with the crowd connected "
                "(under 20%% of a core), it used %ld ms of CPU in 1.5 s", used);
@@ -759,8 +759,6 @@ static void chatroom_idle_server_uses_no_cpu(void)
     struct proc server;
     long used;
     int i, port;
-    if (on_wine)
-        skip("under wine the process started is wine's, not the program's: its CPU time says nothing");
     if (!(port = start(&server, NULL)))
         return;
     for (i = 0; i < 5; i++) {
