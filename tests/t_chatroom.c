@@ -692,9 +692,10 @@ static long cpu_used_ms(struct proc *server, int ms)
 
 /* Started with ~30 descriptors already open (as under a shell or IDE that
  * leaks some), the server's sockets reach descriptor 1024 before the room's
- * seat count is used up. FD_SET() on 1024 writes past the fd_set, and
- * select() then fails: the room must refuse that newcomer ("room full") and
- * keep serving the members it has. */
+ * seat count is used up. FD_SET() on 1024 writes past the fd_set: what
+ * follows is undefined (here select() came back at once, every time, at
+ * 100% CPU; elsewhere it fails or crashes). The room must refuse that
+ * newcomer ("room full") and keep serving the members it has, quietly. */
 static void chatroom_never_puts_a_descriptor_past_fd_setsize_in_select(void)
 {
     static int fds[1100], extra[30];
