@@ -157,6 +157,8 @@ static void chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet(voi
     close(fd);
     expect(proc_wait_for(&server, "waiting for the next client", timeout_ms(5000)),
            "the server to wait again");
+    expect(proc_wait_for(&server, "(nobody is connected: that line went nowhere)", timeout_ms(5000)),
+           "the line typed after the hang-up (b) dropped at once, saying so, got %s", server.buf);
     proc_write(&server, "half a line");       /* no newline: Ctrl+D in mid-line */
     usleep(200000);
     next_client_gets_the_typed_line(&server, port, "c\n");
