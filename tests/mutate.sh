@@ -130,7 +130,7 @@ while IFS= read -r entry; do
             cp "$TMP/$file" "$TMP/original"
             replace_text "$TMP/$file"
             if ! build; then
-                fate=error by="the edit does not build: $(grep -m1 'error' "$TMP/build.log")"
+                fate=error by="the edit does not build: $(grep -m1 'error:' "$TMP/build.log")"
             elif by=$(behaviour_tests "$(words_for "$file")"); then
                 fate=survived
             else

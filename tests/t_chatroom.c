@@ -202,6 +202,7 @@ static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
 {
     static const char *const bad[][2] = {
         {"ALICE\n", "that name is taken"},
+        {"alice\n", "that name is taken"},                /* taken as "Alice": any case */
         {"\n", "1 to 20 characters"},
         {"abcdefghijklmnopqrstu\n", "1 to 20 characters"},     /* 21 */
         {"bad\033[31mname\n", "only printable characters"},
@@ -219,7 +220,7 @@ static void chatroom_refuses_bad_names_and_accepts_the_next_try(void)
     static struct member a, b, c;
     size_t i;
     int port = start(&server, NULL);
-    if (!port || !join(&a, port, "alice") || !connect_member(&b, port) || !hear(&b, "your name?"))
+    if (!port || !join(&a, port, "Alice") || !connect_member(&b, port) || !hear(&b, "your name?"))
         return;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         say(&b, bad[i][0]);
