@@ -98,7 +98,7 @@ fi
 total=$(grep -cv '^[[:space:]]*\(#\|$\)' "$LIST")
 step=1 offset=0
 if [ -n "$SAMPLE" ] && [ "$SAMPLE" -lt "$total" ]; then
-    step=$((total / SAMPLE))
+    step=$(( (total + SAMPLE - 1) / SAMPLE ))    # rounded up: every edit has its day
     offset=${MUTATE_OFFSET:-$(( $(date +%j | sed 's/^0*//') % step ))}
     echo "mutate: a sample of $SAMPLE of $total edits: every ${step}th from number $((offset + 1)) (MUTATE_OFFSET=$offset repeats it)"
 fi
