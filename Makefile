@@ -11,6 +11,7 @@
 #   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
 #   make fuzz            run the libFuzzer targets for a bounded time (clang)
 #   make bench           the chat room load benchmark
+#   make mutate          would the tests see a broken program? (SAMPLE=N: N edits)
 #   make slides          rebuild the slide decks in slides/
 #   make clean
 #
@@ -150,6 +151,14 @@ fuzz: $(FUZZERS)
 	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$f.corpus > $$f.log 2>&1; \
 	    rc=$$?; tail -n 12 $$f.log; [ $$rc -eq 0 ] || exit 1; \
 	done
+
+# ---- mutation check: would the behaviour tests see a broken program? ---------
+# tests/mutations.txt lists small edits; each is made in a copy of the tree,
+# built and tested (see tests/mutate.sh). SAMPLE=N runs N of them (CI).
+
+.PHONY: mutate
+mutate:
+	sh tests/mutate.sh $(SAMPLE)
 
 # ---- benchmark (figures, never a pass/fail timing) ---------------------------
 

@@ -244,6 +244,7 @@ int proc_start_limited(struct proc *p, int max_fds, const char *path, char *cons
             setrlimit(RLIMIT_NOFILE, &rl);
         }
         signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);        /* even when the tests were started in the background */
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
@@ -358,6 +359,46 @@ int proc_alive(struct proc *p)
         return 0;
     }
     return 1;
+}
+
+/* The fields of /proc/PID/stat after the command name, in `after`. */
+static int proc_stat(struct proc *p, char *stat, size_t cap, char **after)
+{
+    char path[64], *end;
+    FILE *f;
+    size_t n;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)p->pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    n = fread(stat, 1, cap - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    if ((end = strrchr(stat, ')')) == NULL || end[1] != ' ')
+        return -1;
+    *after = end + 2;                   /* the name may hold spaces and ")" */
+    return 0;
+}
+
+long proc_cpu_ms(struct proc *p)
+{
+    char stat[1024], *f;
+    unsigned long utime, stime;
+    if (proc_stat(p, stat, sizeof stat, &f) != 0 ||   /* fields 14 and 15 */
+        sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+        return -1;
+    return (long)((utime + stime) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
+}
+
+void proc_pause(struct proc *p)
+{
+    char stat[1024], *f;
+    int i;
+    kill(p->pid, SIGSTOP);
+    for (i = 0; i < 200; i++) {
+        if (proc_stat(p, stat, sizeof stat, &f) != 0 || f[0] == 'T')
+            return;
+        usleep(10000);
+    }
 }
 
 int proc_wait_exit(struct proc *p, int ms)

@@ -88,6 +88,12 @@ void proc_close_stdin(struct proc *p);
 int proc_wait_exit(struct proc *p, int timeout_ms);
 /* 1 while the process is still running. */
 int proc_alive(struct proc *p);
+/* CPU time it has used so far (user + system) in ms, from /proc; -1 if unknown.
+ * Under wine the process is the program itself (wine runs it in place). */
+long proc_cpu_ms(struct proc *p);
+/* SIGSTOP, and waits (2 s at most) until the process has really stopped:
+ * kill() returns before the process stops, and it may run a little more. */
+void proc_pause(struct proc *p);
 /* Stops it (SIGTERM, then SIGKILL) and reaps it. Safe to call twice. */
 void proc_stop(struct proc *p);
 /* Kills every process the current test started (the runner calls it). */

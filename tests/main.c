@@ -1,12 +1,15 @@
 /*
  * main.c - socklab's test runner.
  *
- *   tests/run [--wine] [WORD...]
+ *   tests/run [--wine] [--behaviour] [--first-failure] [WORD...]
  *
  * Runs every test (or those whose name contains one of the WORDs), each in
  * its own child process with a time limit, so a test that crashes or hangs
  * fails alone. With --wine the tests drive the Windows .exe files through
- * wine (tests/wine.sh sets wine up). The last line is "N passed, N failed".
+ * wine (tests/wine.sh sets wine up). --behaviour leaves out the document and
+ * slide tests (they compare text, and fail on any edit to a quoted line);
+ * --first-failure stops at the first failure (make mutate uses both). The
+ * last line is "N passed, N failed".
  */
 #include "harness.h"
 
@@ -91,20 +94,24 @@ static int run_one(const struct test *t)
 
 int main(int argc, char **argv)
 {
-    int first = 1, count[3] = {0, 0, 0};
+    int first = 1, count[3] = {0, 0, 0}, behaviour_only = 0, stop_at_failure = 0;
     static const char *const label[3] = {"ok  ", "FAIL", "skip"};
     size_t k;
     const struct test *t;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
-    if (argc > 1 && strcmp(argv[1], "--wine") == 0) {
-        on_wine = 1;
-        first = 2;
+    for (; first < argc && strncmp(argv[first], "--", 2) == 0; first++) {
+        if (strcmp(argv[first], "--wine") == 0)
+            on_wine = 1;
+        else if (strcmp(argv[first], "--behaviour") == 0)
+            behaviour_only = 1;
+        else if (strcmp(argv[first], "--first-failure") == 0)
+            stop_at_failure = 1;
     }
     printf("socklab tests: %s build\n", on_wine ? "Windows (.exe under wine)" : "native");
     for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-        if (on_wine && !tables[k].on_windows_too)
+        if ((on_wine && !tables[k].on_windows_too) || (behaviour_only && tables[k].tests == docs_tests))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;
@@ -115,7 +122,11 @@ int main(int argc, char **argv)
             result = run_one(t);
             printf("%s %s (%.1f s)\n", label[result], t->name, (now_ms() - start) / 1000.0);
             count[result]++;
+            if (stop_at_failure && result == FAILED)
+                break;
         }
+        if (stop_at_failure && count[FAILED] > 0)
+            break;
     }
     if (on_wine)
         printf("(engine, document and slide tests check files, not a platform: they run in the native run)\n");

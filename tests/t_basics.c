@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -190,6 +192,9 @@ static void echo_client_prints_each_piped_line_and_exits_0(void)
     expect_has("client output", client.buf, "before\n");
     expect(strstr(client.buf, "after") == NULL, "nothing echoed after the empty line, got %s",
            client.buf);
+    rc = run_program(&client, "02-echo", "client", "before\r\n\r\nafter\r\n", argv);
+    expect(rc == 0 && strstr(client.buf, "after") == NULL,   /* Windows and telnet end lines so */
+           "exit status 0 at an empty CR LF line, nothing echoed after it, got %d: %s", rc, client.buf);
     server_stop(&server);
 }
 
@@ -236,6 +241,81 @@ static void echo_second_client_waits_until_the_first_leaves(void)
     expect_str("second client's echo once the first left", buf, "two\n");
     close(second);
     server_stop(&server);
+}
+
+/* Sends len bytes in 3-byte pieces 20 ms apart, as a server across a slow
+ * network would. */
+static void send_in_pieces(int fd, const char *data, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i += 3) {
+        send(fd, data + i, len - i < 3 ? len - i : 3, MSG_NOSIGNAL);
+        usleep(20000);
+    }
+}
+
+/* A stand-in server, forked from the test, for one client. With `text`, it
+ * sends it in pieces and closes (a daytime server); without, it echoes each
+ * line in pieces, but only half of a line that holds "cut", and then hangs
+ * up. Returns its port and sets *pid, or 0. */
+static int serve_in_pieces(pid_t *pid, const char *text)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int listener = socket(AF_INET, SOCK_STREAM, 0), fd;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (!expect(listener >= 0 && bind(listener, (struct sockaddr *)&a, sizeof a) == 0 &&
+                listen(listener, 1) == 0 && getsockname(listener, (struct sockaddr *)&a, &len) == 0,
+                "a listening socket for the stand-in server"))
+        return 0;
+    if ((*pid = fork()) == 0) {
+        char line[256];
+        size_t n = 0;
+        fd = accept(listener, NULL, NULL);
+        if (text != NULL)
+            send_in_pieces(fd, text, strlen(text));
+        while (text == NULL && n < sizeof line && recv(fd, line + n, 1, 0) == 1)
+            if (line[n++] == '\n') {
+                int cut = memmem(line, n, "cut", 3) != NULL;
+                send_in_pieces(fd, line, cut ? n / 2 : n);
+                if (cut)
+                    break;
+                n = 0;
+            }
+        _exit(0);
+    }
+    close(listener);
+    return ntohs(a.sin_port);
+}
+
+static void stop_stand_in(pid_t pid)
+{
+    int status;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+}
+
+/* The echo may come back in pieces: the client shows a line only once all
+ * of it is back, and says so when the server hangs up before that (a client
+ * that stopped after one recv() would show the line it sent as its echo). */
+static void echo_client_waits_for_the_whole_echo_when_it_comes_in_pieces(void)
+{
+    struct proc client;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    pid_t pid;
+    int rc, port = serve_in_pieces(&pid, NULL);
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    rc = run_program(&client, "02-echo", "client", "hello, in pieces\nthis one is cut short\n", argv);
+    stop_stand_in(pid);
+    expect(rc == 1, "the client to exit 1 when the server hangs up mid-echo, got %d", rc);
+    expect_has("client output", client.buf, "hello, in pieces\n");
+    expect(strstr(client.buf, "this one is cut short") == NULL,
+           "no echo shown for the line the server echoed only half of, got %s", client.buf);
+    expect_has("client output", client.buf, "closed the connection before echoing everything");
 }
 
 /* ---- 03-daytime --------------------------------------------------------- */
@@ -299,6 +379,47 @@ static void daytime_client_prints_the_line_and_exits_0(void)
     server_stop(&server);
 }
 
+/* The line may come in pieces: the client prints it all, up to the end. */
+static void daytime_client_prints_a_line_that_comes_in_pieces(void)
+{
+    static const char line[] = "Sunday, November 22, 2026 01:29:18 UTC\r\n";
+    struct proc client;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    pid_t pid;
+    int rc, port = serve_in_pieces(&pid, line);
+    if (!port)
+        return;
+    argv[1] = port_text(port);
+    rc = run_program(&client, "03-daytime", "client", NULL, argv);
+    stop_stand_in(pid);
+    expect(rc == 0, "exit status 0, got %d", rc);
+    expect_str("client output", client.buf, line);
+}
+
+/* The server half-closes first, so a client that reads until the end has
+ * it as soon as the line is sent: no waiting for the server's drain time-out
+ * (1 s), and a one-at-a-time server serves the next client at once. */
+static void daytime_clients_in_a_row_each_get_the_line_and_the_end_at_once(void)
+{
+    struct proc server;
+    char buf[256];
+    int i, fd, closed, port = server_start(&server, "03-daytime", NULL);
+    long long start;
+    if (!port)
+        return;
+    start = now_ms();
+    for (i = 0; i < 3; i++) {           /* like lesson 03's client: read until the end */
+        if ((fd = tcp_connect("127.0.0.1", port)) < 0)
+            break;
+        recv_all(fd, buf, sizeof buf, timeout_ms(5000), &closed);
+        expect(closed && strstr(buf, " UTC\r\n") != NULL, "the line and the end, got %s", buf);
+        close(fd);
+    }
+    expect(now_ms() - start < 2500, "3 clients in a row served within 2.5 s (a server "
+           "that waited out its 1 s drain for each would take 3 s), took %lld ms", now_ms() - start);
+    server_stop(&server);
+}
+
 /* Dual-stack by default (see the echo tests over 127.0.0.1 and ::1); with
  * -b the server listens on that one address only. */
 static void server_b_option_listens_on_one_address_only(void)
@@ -338,6 +459,28 @@ static void server_b_option_listens_on_one_address_only(void)
             if (sscanf(hint, "connect with: client %63s", host) == 1)
                 expect(strchr(host, ':') == NULL,
                        "-b 0.0.0.0 to suggest IPv4 addresses only, got %s", server.buf);
+        server_stop(&server);
+    }
+}
+
+/* Every server listens on IPv6 and IPv4 at once unless -b says otherwise.
+ * Linux makes an IPv6 socket dual-stack by default, Windows does not: only
+ * the run under wine shows a server that forgot to ask for it. */
+static void every_server_takes_ipv4_and_ipv6_clients_by_default(void)
+{
+    static const char *const hosts[] = {"127.0.0.1", "::1"};
+    struct proc server;
+    int i, k, fd, port;
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]) || !(port = server_start(&server, lessons[i], NULL)))
+            continue;
+        expect_has("its first line", server.buf, "(IPv4 and IPv6)");
+        for (k = 0; k < 2; k++) {
+            fd = tcp_connect(hosts[k], port);
+            expect(fd >= 0, "the default %s server to take a client over %s", lessons[i], hosts[k]);
+            if (fd >= 0)
+                close(fd);
+        }
         server_stop(&server);
     }
 }
@@ -383,6 +526,69 @@ static void bad_arguments_give_one_line_and_usage_and_exit_2(void)
         rc = run_program(&p, lessons[i], "client", NULL, port_alone);  /* taken for a host */
         expect(rc == 2, "%s client 8802 to exit 2, got %d", lessons[i], rc);
         expect_has("its output", p.buf, "the host comes first");
+    }
+}
+
+/* 1 if nothing holds `port` on 127.0.0.1 or ::1 (a bind to each works). */
+static int port_is_free(int port)
+{
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    int s4 = socket(AF_INET, SOCK_STREAM, 0), s6 = socket(AF_INET6, SOCK_STREAM, 0), on = 1, ok;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons((unsigned short)port);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons((unsigned short)port);
+    setsockopt(s6, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    ok = bind(s4, (struct sockaddr *)&a4, sizeof a4) == 0 && bind(s6, (struct sockaddr *)&a6, sizeof a6) == 0;
+    close(s4);
+    close(s6);
+    return ok;
+}
+
+/* Ports run from 1 to 65535, and 0 asks a server for any free one (every
+ * test starts its servers so): 65535 is a port, 65536 and a client's 0 are
+ * not, and port 1 is a port even where only an administrator may bind it. */
+static void every_program_takes_ports_1_to_65535(void)
+{
+    char *p65536[] = {"65536", NULL}, *p65535[] = {"65535", NULL}, *p1[] = {"1", NULL};
+    char *c0[] = {"127.0.0.1", "0", NULL}, *c65536[] = {"127.0.0.1", "65536", NULL};
+    char *c65535[] = {"127.0.0.1", "65535", NULL}, *c1[] = {"127.0.0.1", "1", NULL};
+    struct proc p;
+    int i, rc, free_top = port_is_free(65535), free_1 = port_is_free(1);
+    if (!free_top)
+        note("port 65535 is in use here: servers are not started on it");
+    for (i = 0; lessons[i] != NULL; i++) {
+        if (!lesson_built(lessons[i]))
+            continue;
+        rc = run_program(&p, lessons[i], "server", NULL, p65536);
+        expect(rc == 2, "%s server 65536 to exit 2, got %d", lessons[i], rc);
+        rc = run_program(&p, lessons[i], "client", NULL, c0);
+        expect(rc == 2, "%s client 127.0.0.1 0 to exit 2, got %d", lessons[i], rc);
+        rc = run_program(&p, lessons[i], "client", NULL, c65536);
+        expect(rc == 2, "%s client 127.0.0.1 65536 to exit 2, got %d", lessons[i], rc);
+        rc = run_program(&p, lessons[i], "client", "hi\n", c1);   /* a port: tried, refused */
+        expect(rc == 1 && strstr(p.buf, "usage") == NULL, "%s client 127.0.0.1 1 to try and "
+               "exit 1 (refused), got %d: %s", lessons[i], rc, p.buf);
+        if (free_top) {
+            rc = run_program(&p, lessons[i], "client", "hi\n", c65535);
+            expect(rc == 1 && strstr(p.buf, "usage") == NULL, "%s client 127.0.0.1 65535 to try "
+                   "and exit 1 (refused), got %d: %s", lessons[i], rc, p.buf);
+            if (proc_startv(&p, bin_path(lessons[i], "server"), p65535) == 0) {
+                expect(server_port(&p) == 65535, "%s server 65535 to listen on 65535", lessons[i]);
+                server_stop(&p);
+            }
+        }
+        if (free_1 && proc_startv(&p, bin_path(lessons[i], "server"), p1) == 0) {
+            /* it listens (as root), or can't bind (not root): never a usage error */
+            proc_wait_for(&p, "\n", timeout_ms(10000));
+            expect(strstr(p.buf, "usage") == NULL && (strstr(p.buf, "port 1 ") != NULL ||
+                   strstr(p.buf, "bind()") != NULL), "%s server 1 to listen or name bind(), got %s",
+                   lessons[i], p.buf);
+            proc_stop(&p);
+        }
     }
 }
 
@@ -492,11 +698,20 @@ const struct test basics_tests[] = {
     {"echo_client_prints_each_piped_line_and_exits_0", echo_client_prints_each_piped_line_and_exits_0},
     {"echo_client_sends_nul_bytes_like_any_other", echo_client_sends_nul_bytes_like_any_other},
     {"echo_second_client_waits_until_the_first_leaves", echo_second_client_waits_until_the_first_leaves},
+    {"echo_client_waits_for_the_whole_echo_when_it_comes_in_pieces",
+     echo_client_waits_for_the_whole_echo_when_it_comes_in_pieces},
     {"daytime_sends_the_utc_time_in_one_crlf_line_and_closes",
      daytime_sends_the_utc_time_in_one_crlf_line_and_closes},
     {"daytime_ignores_what_the_client_sends", daytime_ignores_what_the_client_sends},
     {"daytime_client_prints_the_line_and_exits_0", daytime_client_prints_the_line_and_exits_0},
+    {"daytime_client_prints_a_line_that_comes_in_pieces",
+     daytime_client_prints_a_line_that_comes_in_pieces},
+    {"daytime_clients_in_a_row_each_get_the_line_and_the_end_at_once",
+     daytime_clients_in_a_row_each_get_the_line_and_the_end_at_once},
     {"server_b_option_listens_on_one_address_only", server_b_option_listens_on_one_address_only},
+    {"every_server_takes_ipv4_and_ipv6_clients_by_default",
+     every_server_takes_ipv4_and_ipv6_clients_by_default},
+    {"every_program_takes_ports_1_to_65535", every_program_takes_ports_1_to_65535},
     {"every_program_prints_usage_for_help_and_exits_0", every_program_prints_usage_for_help_and_exits_0},
     {"bad_arguments_give_one_line_and_usage_and_exit_2", bad_arguments_give_one_line_and_usage_and_exit_2},
     {"server_on_a_busy_port_exits_1_naming_the_port", server_on_a_busy_port_exits_1_naming_the_port},

@@ -78,6 +78,9 @@ static void chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes(void)
     send_text(fd, "esc \033[2J, csi \xc2\x9b" "2J, \xc3\xa9\tend\r\n");   /* no escapes reach us */
     expect(proc_wait_for(&server, "client: esc ?[2J, csi ??2J, \xc3\xa9\tend\n", timeout_ms(5000)),
            "control characters shown as ?, tab and UTF-8 kept, got %s", server.buf);
+    send_text(fd, "csi last \xc2\x9b\r\n");        /* a C1 control as the line's last bytes */
+    expect(proc_wait_for(&server, "client: csi last ??\n", timeout_ms(5000)),
+           "a C1 control at the end of a line shown as ??, got %s", server.buf);
     close(fd);
     server_stop(&server);
 }
@@ -178,6 +181,8 @@ static void chat_server_drops_lines_typed_after_a_hang_up_and_answers_telnet(voi
     close(fd);
     expect(proc_wait_for(&server, "waiting for the next client", timeout_ms(5000)),
            "the server to wait again");
+    expect(proc_wait_for(&server, "(nobody is connected: that line went nowhere)", timeout_ms(5000)),
+           "the line typed after the hang-up (b) dropped at once, saying so, got %s", server.buf);
     proc_write(&server, "half a line");       /* no newline: Ctrl+D in mid-line */
     usleep(200000);
     next_client_gets_the_typed_line(&server, port, "c\n");

@@ -106,6 +106,8 @@ static const char *const single_lines[] = {
     "I believe you are honest.", "WHAT MAKES YOU THINK I AM HONEST",
     "I think I am lost.", "DO YOU REALLY THINK SO",
     "I cannot swim.", "HOW DO YOU KNOW YOU CAN'T SWIM",
+    "I can't swim.", "HOW DO YOU KNOW YOU CAN'T SWIM",     /* the contraction */
+    "I cant swim.", "HOW DO YOU KNOW YOU CAN'T SWIM",      /* and without its apostrophe */
     "I dont care.", "DON'T YOU REALLY CARE",
     "I feel tired.", "TELL ME MORE ABOUT SUCH FEELINGS",
     "I like you.", "PERHAPS IN YOUR FANTASY WE LIKE EACH OTHER",
@@ -602,6 +604,9 @@ static void runs_a_custom_script(void)
         "key ECHO\n"
         "  match 1 0\n"
         "    say 1 2 ? SQUAWK\n"
+        "key puzzle\n"                  /* lower case is read as capitals, a to z */
+        "  match 0 puzzle 0\n"
+        "    say what a puzzle 3\n"
         "none\n"
         "  match 0\n"
         "    say SQUAWK\n";
@@ -609,7 +614,8 @@ static void runs_a_custom_script(void)
         "I want a cracker now.", "POLLY WANTS NOW , NOT YOU WANT A",
         "I LIKE CRACKERS", "CRACKERS ARE NICE ? SQUAWK",
         "crackers", "SQUAWK",
-        "a cracker", "NO MORE CRACKERS", NULL
+        "a cracker", "NO MORE CRACKERS",
+        "A puzzle, this.", "WHAT A PUZZLE", NULL
     };
     eliza_script *s = parse(parrot);
     if (s)
