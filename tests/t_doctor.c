@@ -423,6 +423,67 @@ static void doctor_lets_go_only_a_patient_who_stops_reading(void)
     server_stop(&server);
 }
 
+/* ---- seats for people (issue 9): --per-address ----------------------------- */
+
+/* Given on the command line, the limit counts this machine's connections
+ * too: the third patient from 127.0.0.1 hears why and is closed, the first
+ * two are still answered, and once one leaves, a newcomer gets in. */
+static void doctor_seats_at_most_per_address_patients_from_one_address(void)
+{
+    struct proc server;
+    struct conn a, b, c;
+    const char *extra[] = {"--per-address", "2", NULL};
+    char got[512] = "";
+    int closed = 0, port = server_start(&server, "05-doctor", extra);
+    if (!port || !open_patient(&a, port, "127.0.0.1") || !open_patient(&b, port, "127.0.0.1"))
+        return;
+    if (conn_open(&c, "127.0.0.1", port) == 0) {
+        recv_all(c.fd, got, sizeof got, timeout_ms(5000), &closed);
+        expect_has("what the third patient from one address hears", got,
+                   "ONLY A FEW PATIENTS FROM ONE ADDRESS");
+        expect(closed, "the third patient's connection closed");
+        conn_close(&c);
+    }
+    expect(proc_wait_for(&server, "away: 2 patients already from that address", timeout_ms(5000)),
+           "the log to say why, got:\n%s", server.buf);
+    ask(&a, "Men are all alike.", "IN WHAT WAY");
+    ask(&b, "Men are all alike.", "IN WHAT WAY");
+    send_text(a.fd, "\n");
+    expect(wait_closed(a.fd, timeout_ms(5000)), "the first patient to be let go after its goodbye");
+    if (open_patient(&c, port, "127.0.0.1"))
+        ask(&c, "Men are all alike.", "IN WHAT WAY");
+    conn_close(&a);
+    conn_close(&b);
+    conn_close(&c);
+    server_stop(&server);
+}
+
+/* Without the option, this machine's own connections (the instructor's
+ * terminals, the tests) are not counted; bad values are refused. */
+static void doctor_per_address_exempts_loopback_by_default_and_checks_its_value(void)
+{
+    static const char *const bad[] = {"-1", "two", "", "3x", "1000000", NULL};
+    struct proc server, p;
+    static struct conn c[6];
+    char *argv[] = {"--per-address", NULL, "0", NULL};
+    int i, rc, port = server_start(&server, "05-doctor", NULL);
+    for (i = 0; port && i < 6; i++)
+        if (!open_patient(&c[i], port, "127.0.0.1"))
+            break;
+    expect(i == 6, "6 patients from 127.0.0.1 greeted with the default limit (4), %d were", i);
+    for (i = 0; i < 6; i++)
+        conn_close(&c[i]);
+    if (port)
+        server_stop(&server);
+    for (i = 0; bad[i] != NULL; i++) {
+        argv[1] = (char *)bad[i];
+        rc = run_program(&p, "05-doctor", "server", NULL, argv);
+        expect(rc == 2, "--per-address '%s' to exit 2, got %d", bad[i], rc);
+        expect_has("its message", p.buf, "--per-address takes a number");
+        expect_has("then the usage", p.buf, "usage: server");
+    }
+}
+
 /* The real script with its greeting changed: the same engine, other data. */
 static int write_changed_script(const char *path)
 {
@@ -564,6 +625,10 @@ const struct test doctor_tests[] = {
     {"doctor_paces_a_pasted_flood_to_its_patients_reading",
      doctor_paces_a_pasted_flood_to_its_patients_reading},
     {"doctor_lets_go_only_a_patient_who_stops_reading", doctor_lets_go_only_a_patient_who_stops_reading},
+    {"doctor_seats_at_most_per_address_patients_from_one_address",
+     doctor_seats_at_most_per_address_patients_from_one_address},
+    {"doctor_per_address_exempts_loopback_by_default_and_checks_its_value",
+     doctor_per_address_exempts_loopback_by_default_and_checks_its_value},
     {"doctor_runs_a_script_given_with_s_and_names_a_missing_one",
      doctor_runs_a_script_given_with_s_and_names_a_missing_one},
     {"doctor_tells_patients_when_the_server_closes", doctor_tells_patients_when_the_server_closes},
