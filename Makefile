@@ -51,6 +51,8 @@ TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle 
 
 COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h $(L)/04-chat/chat.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
+# The doctor server beyond server.c: replies that wait, and who may sit.
+DOCTOR_C := $(addprefix $(L)/05-doctor/,outbox.c admission.c)
 ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 # A change of compiler or flags (a sanitizer run, a cross-build) rebuilds.
 STAMP    := .build-flags$(EXE)
@@ -90,8 +92,8 @@ check-setup:
 # server with the ELIZA engine beside it.
 $(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
-$(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(ELIZA) $(LDLIBS)
+$(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(DOCTOR_C) $(L)/05-doctor/patient.h $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(DOCTOR_C) $(ELIZA) $(LDLIBS)
 
 # Lesson 06: the networking (server.c, clients.c) and the room's rules (room.c,
 # commands.c, names.c) apart, so the rules can be fuzzed without sockets.

@@ -3,8 +3,10 @@
  *
  * Lesson 04 put a person at the server's keyboard. Here a program answers
  * instead: ELIZA running the DOCTOR script from the January 1966 CACM paper
- * (the engine is every other .c file here, starting at eliza.c; the rules
- * are doctor.script, data you can edit).
+ * (the engine is eliza.c and the files it names; the rules are
+ * doctor.script, data you can edit). This file is the select() loop;
+ * outbox.c keeps the replies a patient hasn't read yet, and admission.c
+ * decides who may take a seat.
  * Every patient gets the greeting, then one answer per line, until they send
  * an empty line (we say goodbye) or disconnect. Use lesson 04's client.
  *
@@ -19,72 +21,42 @@
  *     patient never keeps the others waiting;
  *   - each patient has their own line buffer AND their own ELIZA: two
  *     conversations never share memories;
- *   - replies go out non-blocking: a patient who stops reading is let go,
- *     never waited for (lesson 06 queues output instead).
+ *   - the read set is a policy: a patient whose last reply is still waiting
+ *     to be sent goes in the WRITE set instead, and is neither read nor
+ *     answered until it is gone. TCP then slows a patient who pastes
+ *     thousands of lines to the pace they read; one who stops reading is
+ *     let go after STALL_MS.
  */
-#include "../../common/net.h"
 #include "../../common/tcp.h"
-#include "../../common/line.h"
-#include "eliza.h"
+#include "patient.h"
 
 #define PROG "doctor server"
 #define DEFAULT_PORT "8805"
 #define SCRIPT_NAME "doctor.script"
-enum {
-    RESERVED_FDS = 8,           /* stdin/out/err, the listener, a spare for "busy" */
-    MAX_PATIENTS = FD_SETSIZE - RESERVED_FDS,
-    REPLY_MAX = 1024
-};
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [-s SCRIPT] [PORT]\n"
+    "usage: server [-b ADDRESS] [-s SCRIPT] [--per-address N] [PORT]\n"
     "  ELIZA with the DOCTOR script, for many patients at once. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
-    "  -s SCRIPT   the script to run (default: " SCRIPT_NAME " beside this program)\n"
-    "  -b ADDRESS  listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
-    "  -h, --help  show this help\n";
+    "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
+    "  -b ADDRESS       listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
+    "  --per-address N  at most N patients from one address (default 4, not counting this\n"
+    "                   machine's own; given, it counts them too; 0: no limit). Raise it for\n"
+    "                   a class behind one NAT\n"
+    "  -h, --help       show this help\n";
 
-struct patient {
-    net_socket sock;            /* NET_INVALID while the seat is free */
-    char who[NET_ADDR_TEXT];
-    struct line_buffer in;      /* TCP is a byte stream: lines are ours to find */
-    eliza *doctor;              /* this patient's own conversation */
-};
-
-static struct patient patients[MAX_PATIENTS];
-static int npatients;
+static struct waiting_room room;
 static net_socket spare;        /* a descriptor to give up when we run out */
 static const char busy[] = "THE DOCTOR IS BUSY. PLEASE COME BACK LATER.\n";
-
-/* Sends one line in ONE send(): text and newline sent apart make two packets,
- * and Nagle's rule may hold the second back. A socket that can't take it now
- * belongs to a patient who is not reading: we won't wait. Returns 0 or -1.
- * ELIZA repeats the patient's words, and may cut them anywhere: the reply
- * is made printable last (common/text.h), a terminal obeys what it gets. */
-static int send_line(struct patient *p, const char *text)
-{
-    char line[REPLY_MAX + 1];
-    int len = snprintf(line, sizeof line, "%s\n", text);
-    if (len < 0 || len >= (int)sizeof line)
-        return -1;
-    text_make_printable(line, len - 1);
-    return tcp_send_all(p->sock, line, (size_t)len);
-}
-
-static void discharge(struct patient *p, const char *why)
-{
-    printf("%s %s (%d patients)\n", p->who, why, --npatients);
-    tcp_close_after_reading(p->sock);
-    eliza_free(p->doctor);
-    p->sock = NET_INVALID;
-    p->doctor = NULL;
-}
 
 /* A newcomer: a free seat, a fresh ELIZA, and the script's greeting. */
 static void admit(net_socket listener, const eliza_script *script)
 {
     struct sockaddr_storage addr;
     socklen_t len = sizeof addr;
+    char who[NET_ADDR_TEXT], why[200];
+    const char *refusal;
+    struct patient *p;
     int i;
     net_socket s = accept(listener, (struct sockaddr *)&addr, &len);
     if (s == NET_INVALID) {
@@ -93,95 +65,129 @@ static void admit(net_socket listener, const eliza_script *script)
         tcp_turn_away_when_out_of_descriptors(listener, &spare, err, busy);
         return;
     }
-    for (i = 0; i < MAX_PATIENTS && patients[i].sock != NET_INVALID; i++)
+    net_addr_text((struct sockaddr *)&addr, who, sizeof who);
+    refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, (struct sockaddr *)&addr,
+                                who, why, sizeof why);
+    if (refusal != NULL) {
+        tcp_turn_away(s, refusal);
+        printf("%s\n", why);
+        return;
+    }
+    for (i = 0; i < MAX_PATIENTS && room.seats[i].sock != NET_INVALID; i++)
         ;
     /* No seat, or a descriptor too big for an fd_set: say so, don't crash. */
-    if (i == MAX_PATIENTS || !net_fits_fd_set(s, npatients + 1) ||
-        (patients[i].doctor = eliza_new(script)) == NULL) {
+    if (i == MAX_PATIENTS || !net_fits_fd_set(s, room.count + 1) ||
+        (room.seats[i].doctor = eliza_new(script)) == NULL) {
         tcp_turn_away(s, busy);
         printf("turned a patient away: the waiting room is full\n");
         return;
     }
-    patients[i].sock = s;
+    p = &room.seats[i];
+    p->sock = s;
     net_set_nonblocking(s);
     net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
-    line_init(&patients[i].in);
-    net_addr_text((struct sockaddr *)&addr, patients[i].who, sizeof patients[i].who);
-    printf("%s arrived (%d patients)\n", patients[i].who, ++npatients);
-    if (send_line(&patients[i], eliza_greeting(script)) != 0)
-        discharge(&patients[i], "left before the greeting");
+    line_init(&p->in);
+    strcpy(p->who, who);
+    p->out_len = p->ended = 0;
+    p->leave_by = 0;
+    printf("%s arrived (%d patients)\n", who, ++room.count);
+    if (outbox_reply(p, eliza_greeting(script), room.now) != 0)
+        discharge(&room, p, "left before the greeting");
 }
 
-/* Answers every complete line the patient has sent (at_end: they have
- * closed, and a last line without a newline counts too). Returns -1 once the
- * patient has been discharged. */
-static int answer_lines(struct patient *p, int at_end)
+/* Answers the patient's complete lines while each reply goes out whole; a
+ * reply that waits stops us, and the lines after it wait in the line
+ * buffer. Once the patient has closed (ended), a last line without a
+ * newline counts too. */
+static void answer_lines(struct patient *p)
 {
     char line[LINE_LIMIT + 1], reply[REPLY_MAX];
     int len, cut = 0;
-    while ((len = line_next(&p->in, line, &cut)) >= 0 ||
-           (at_end && (len = line_rest(&p->in, line)) > 0)) {
+    while (p->out_len == 0 && ((len = line_next(&p->in, line, &cut)) >= 0 ||
+                               (p->ended && (len = line_rest(&p->in, line)) > 0))) {
         if (len > 0 && (len = line_drop_telnet_commands(line, len)) == 0)
             continue;                           /* it held only telnet commands */
         text_replace_unprintable(line, len, ' '); /* after: ELIZA reads them as spaces */
         if (len == 0) {         /* an empty line: the session is over */
-            send_line(p, "GOODBYE. THANK YOU FOR TALKING TO ME.");
-            discharge(p, "said goodbye");
-            return -1;
+            outbox_reply(p, "GOODBYE. THANK YOU FOR TALKING TO ME.", room.now);
+            discharge(&room, p, "said goodbye");
+            return;
         }
         if (cut)                /* the rest of it is dropped by line_next */
             strcpy(reply, "PLEASE KEEP YOUR LINES SHORTER. I ONLY READ THE FIRST 1024 CHARACTERS.");
         else
             eliza_reply(p->doctor, line, (size_t)len, reply, sizeof reply);
-        if (send_line(p, reply) != 0) {
-            discharge(p, "stopped reading the replies: let go");
-            return -1;
+        if (outbox_reply(p, reply, room.now) != 0) {
+            discharge(&room, p, "was cut off");
+            return;
         }
     }
-    return 0;
+    if (p->ended && p->out_len == 0)
+        discharge(&room, p, "left");
 }
 
 static void hear_patient(struct patient *p)
 {
-    int room, n;
-    char *space = line_space(&p->in, &room);
-    n = recv(p->sock, space, room, 0);
+    int space_left, n;
+    char *space = line_space(&p->in, &space_left);
+    n = recv(p->sock, space, space_left, 0);
     if (n > 0) {
         line_added(&p->in, n);
         tcp_answer_telnet_mark(p->sock, space, n);
-        answer_lines(p, 0);
-    } else if (n == 0 && answer_lines(p, 1) < 0) {
-        return;                         /* already discharged */
-    } else if (n == 0 || !net_would_block(net_error())) {
-        discharge(p, n == 0 ? "left" : "was cut off");
+    } else if (n == 0) {
+        p->ended = 1;                   /* its last lines are still answered */
+    } else if (!net_would_block(net_error())) {
+        discharge(&room, p, "was cut off");
+        return;
     }
+    answer_lines(p);
 }
 
-/* One round: wait until the listener or some patients have something, then
+/* Who is in which set: that is the policy. Returns the highest descriptor. */
+static net_socket watch(net_socket listener, fd_set *readable, fd_set *writable)
+{
+    net_socket top = listener;
+    int i;
+    FD_ZERO(readable);
+    FD_ZERO(writable);
+    FD_SET(listener, readable);
+    for (i = 0; i < MAX_PATIENTS; i++) {
+        struct patient *p = &room.seats[i];
+        if (p->sock == NET_INVALID)
+            continue;
+        if (p->out_len > 0)
+            FD_SET(p->sock, writable);  /* a reply waits: no more lines till it's gone */
+        else if (!p->ended)
+            FD_SET(p->sock, readable);
+        if (p->sock > top)
+            top = p->sock;
+    }
+    return top;
+}
+
+/* One round: wait until the listener or some patients are ready, then
  * serve exactly those. */
 static void serve_round(net_socket listener, const eliza_script *script)
 {
-    fd_set readable;
-    net_socket top = listener;
+    fd_set readable, writable;
     struct timeval second = {1, 0};     /* wake up now and then to notice Ctrl+C */
+    net_socket top = watch(listener, &readable, &writable);
     int i;
-    FD_ZERO(&readable);
-    FD_SET(listener, &readable);
-    for (i = 0; i < MAX_PATIENTS; i++) {
-        if (patients[i].sock == NET_INVALID)
-            continue;
-        FD_SET(patients[i].sock, &readable);
-        if (patients[i].sock > top)
-            top = patients[i].sock;
-    }
-    if (select((int)(top + 1), &readable, NULL, NULL, &second) < 0) {
+    if (select((int)(top + 1), &readable, &writable, NULL, &second) < 0) {
         if (net_error() != NET_EINTR)
             printf("select() failed: %s\n", net_strerror(net_error()));
         return;
     }
-    for (i = 0; i < MAX_PATIENTS; i++)
-        if (patients[i].sock != NET_INVALID && FD_ISSET(patients[i].sock, &readable))
-            hear_patient(&patients[i]);
+    room.now = net_now_ms();
+    for (i = 0; i < MAX_PATIENTS; i++) {
+        struct patient *p = &room.seats[i];
+        if (p->sock != NET_INVALID && p->out_len > 0) {
+            if (keep_sending(&room, p))
+                answer_lines(p);        /* the lines that waited for it */
+        } else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable)) {
+            hear_patient(p);
+        }
+    }
     if (FD_ISSET(listener, &readable))
         admit(listener, script);
 }
@@ -203,7 +209,7 @@ static const char *default_script_path(const char *argv0, char *path, size_t cap
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {"-b", "-s", NULL}, *values[2] = {NULL, NULL};
+    const char *options[] = {"-b", "-s", "--per-address", NULL}, *values[3] = {NULL, NULL, NULL};
     const char *port = DEFAULT_PORT, *script_path;
     char path[1024], err[512];
     eliza_script *script;
@@ -212,6 +218,7 @@ int main(int argc, char **argv)
 
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
+    admission_configure(&room.rules, values[2], usage);
     script_path = values[1] ? values[1] : default_script_path(argv[0], path, sizeof path);
     if ((script = eliza_script_load(script_path, err, sizeof err)) == NULL) {
         fprintf(stderr, "%s: %s -- give the script with -s FILE\n", PROG, err);
@@ -220,7 +227,7 @@ int main(int argc, char **argv)
     if (net_init() != 0)
         return 1;
     for (i = 0; i < MAX_PATIENTS; i++)
-        patients[i].sock = NET_INVALID;
+        room.seats[i].sock = NET_INVALID;
     listener = tcp_listen(PROG, values[0], port);
     net_announce(PROG, listener, values[0]);
     spare = tcp_spare();
@@ -230,11 +237,8 @@ int main(int argc, char **argv)
     while (!*net_stop_flag())
         serve_round(listener, script);
 
-    for (i = 0; i < MAX_PATIENTS; i++)
-        if (patients[i].sock != NET_INVALID) {
-            send_line(&patients[i], "THE DOCTOR HAS TO GO NOW. GOODBYE.");
-            discharge(&patients[i], "was sent home: the server is closing");
-        }
+    room.now = net_now_ms();
+    send_everyone_home(&room);
     printf("the server is closing\n");
     net_close(listener);
     eliza_script_free(script);
