@@ -140,6 +140,29 @@ static inline const char *net_addr_text(const struct sockaddr *sa, char *buf, si
     return buf;
 }
 
+/* 1 for this machine's own addresses: 127.0.0.0/8, ::1, and an IPv4
+ * loopback client of a dual-stack server (::ffff:127.x). */
+static inline int net_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+    }
+    return 0;
+}
+
+/* Two net_addr_text() results name the same machine, whatever their ports:
+ * "192.168.1.7:50312" and "192.168.1.7:50313". */
+static inline int net_same_host(const char *a, const char *b)
+{
+    const char *ca = strrchr(a, ':'), *cb = strrchr(b, ':');
+    size_t la = ca != NULL ? (size_t)(ca - a) : strlen(a);
+    size_t lb = cb != NULL ? (size_t)(cb - b) : strlen(b);
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
 /* Writes the address of sa into host if another machine could reach it
  * there (not loopback, not IPv6 link-local); returns 1 if so. */
 static inline int net_reachable_host(const struct sockaddr *sa, char *host, size_t cap)

@@ -34,7 +34,7 @@ trap cleanup EXIT
 trap 'echo; echo "mutate: interrupted (the source tree was never changed)"; exit 130' INT TERM HUP
 
 # The tree as it is now, uncommitted changes too, but no binaries.
-tar cf - Makefile common lessons tests | (cd "$TMP" && tar xf -) || exit 1
+tar cf - Makefile common lessons tools tests | (cd "$TMP" && tar xf -) || exit 1
 make -C "$TMP" clean >/dev/null 2>&1
 
 build() { make -C "$TMP" all tests/run >"$TMP/build.log" 2>&1; }

@@ -36,39 +36,15 @@ void admission_configure(struct admission *a, const char *per_address, const cha
     a->per_address = (int)n;
 }
 
-static int is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
-    }
-    return 0;
-}
-
-/* "192.168.1.7:50312" and "192.168.1.7:50313" are the same address. */
-static size_t address_length(const char *who)
-{
-    const char *colon = strrchr(who, ':');
-    return colon != NULL ? (size_t)(colon - who) : strlen(who);
-}
-
-static int same_address(const char *a, const char *b)
-{
-    size_t la = address_length(a);
-    return la == address_length(b) && memcmp(a, b, la) == 0;
-}
-
 const char *admission_refusal(const struct admission *a, const struct patient *seats, int nseats,
                               const struct sockaddr *addr, const char *who,
                               char *log, size_t cap)
 {
     int i, already = 0;
-    if (a->per_address == 0 || (!a->loopback_too && is_loopback(addr)))
+    if (a->per_address == 0 || (!a->loopback_too && net_is_loopback(addr)))
         return NULL;
     for (i = 0; i < nseats; i++)
-        if (seats[i].sock != NET_INVALID && !seats[i].leave_by && same_address(seats[i].who, who))
+        if (seats[i].sock != NET_INVALID && !seats[i].leave_by && net_same_host(seats[i].who, who))
             already++;
     if (already < a->per_address)
         return NULL;

@@ -19,32 +19,18 @@
 
 static const char room_full[] = "* room full: try again later\r\n";
 
-/* "10.0.0.7:5000" -> "10.0.0.7", "[::1]:5000" -> "[::1]": seats are counted
- * per machine, not per connection. */
-static void host_of(const char *addr, char *host)
+static int per_address_rules_apply(const struct server *sv, const struct sockaddr *peer)
 {
-    const char *colon = strrchr(addr, ':');
-    size_t len = colon != NULL ? (size_t)(colon - addr) : strlen(addr);
-    memcpy(host, addr, len);
-    host[len] = '\0';
+    return sv->per_address > 0 && (sv->per_address_given || !net_is_loopback(peer));
 }
 
-static int per_address_rules_apply(const struct server *sv, const char *host)
-{
-    int loopback = strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
-    return sv->per_address > 0 && (sv->per_address_given || !loopback);
-}
-
-static int seats_held_by(const struct server *sv, const char *host)
+/* Seats are counted per machine, not per connection: ports aside. */
+static int seats_held_by(const struct server *sv, const char *addr)
 {
     int seat, n = 0;
-    char other[NET_ADDR_TEXT];
-    for (seat = 0; seat < sv->max_clients; seat++) {
-        if (sv->clients[seat].s == NET_INVALID || sv->clients[seat].leave_by)
-            continue;
-        host_of(sv->clients[seat].addr, other);
-        n += strcmp(other, host) == 0;
-    }
+    for (seat = 0; seat < sv->max_clients; seat++)
+        n += sv->clients[seat].s != NET_INVALID && !sv->clients[seat].leave_by &&
+             net_same_host(sv->clients[seat].addr, addr);
     return n;
 }
 
@@ -53,16 +39,16 @@ static int seats_held_by(const struct server *sv, const char *host)
  * join is refused while that clock is more than JOIN_BURST joins ahead. So
  * a few joins in a row are fine, then one every JOIN_EVERY_MS. The table
  * forgets the address whose clock is furthest in the past. */
-static int join_allowed(struct server *sv, const char *host)
+static int join_allowed(struct server *sv, const char *addr)
 {
     int i, slot = 0;
-    for (i = 0; i < JOIN_TABLE && strcmp(sv->joins[i].host, host) != 0; i++)
+    for (i = 0; i < JOIN_TABLE && !net_same_host(sv->joins[i].host, addr); i++)
         if (sv->joins[i].clock < sv->joins[slot].clock)
             slot = i;
     if (i < JOIN_TABLE)
         slot = i;
     else {
-        strcpy(sv->joins[slot].host, host);
+        strcpy(sv->joins[slot].host, addr);
         sv->joins[slot].clock = sv->now;
     }
     if (sv->joins[slot].clock < sv->now)
@@ -74,31 +60,31 @@ static int join_allowed(struct server *sv, const char *host)
 }
 
 /* Why this newcomer can't come in (the line it is told), or NULL. */
-static const char *door_closed(struct server *sv, net_socket s, const char *addr)
+static const char *door_closed(struct server *sv, net_socket s, const struct sockaddr *peer,
+                               const char *addr)
 {
-    char host[NET_ADDR_TEXT];
-    host_of(addr, host);
     if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
         printf("refused %s: room full (%d clients)\n", addr, sv->count);
         return room_full;
     }
-    if (!per_address_rules_apply(sv, host))
+    if (!per_address_rules_apply(sv, peer))
         return NULL;
-    if (seats_held_by(sv, host) >= sv->per_address) {
+    if (seats_held_by(sv, addr) >= sv->per_address) {
         printf("refused %s: %d seats from that address already\n", addr, sv->per_address);
         return "* too many connections from your address: close one first\r\n";
     }
-    if (!join_allowed(sv, host)) {
+    if (!join_allowed(sv, addr)) {
         printf("refused %s: joining too often from that address\n", addr);
         return "* too many joins from your address: wait a few seconds\r\n";
     }
     return NULL;
 }
 
-static void seat_newcomer(struct server *sv, net_socket s, const char *addr)
+static void seat_newcomer(struct server *sv, net_socket s, const struct sockaddr *peer)
 {
     int seat = 0;
-    const char *why = door_closed(sv, s, addr);
+    char addr[NET_ADDR_TEXT];
+    const char *why = door_closed(sv, s, peer, net_addr_text(peer, addr, sizeof addr));
     if (why != NULL) {
         tcp_turn_away(s, why);
         return;
@@ -122,7 +108,6 @@ void accept_newcomers(struct server *sv)
     for (i = 0; i < ACCEPTS_PER_ROUND; i++) {
         struct sockaddr_storage peer;
         socklen_t len = (socklen_t)sizeof peer;
-        char addr[NET_ADDR_TEXT];
         net_socket s = accept(sv->listener, (struct sockaddr *)&peer, &len);
         if (s == NET_INVALID) {
             err = net_error();
@@ -132,7 +117,7 @@ void accept_newcomers(struct server *sv)
             tcp_turn_away_when_out_of_descriptors(sv->listener, &sv->spare, err, room_full);
             return;
         }
-        seat_newcomer(sv, s, net_addr_text((struct sockaddr *)&peer, addr, sizeof addr));
+        seat_newcomer(sv, s, (struct sockaddr *)&peer);
     }
 }
 

@@ -68,7 +68,7 @@ struct server {
     int per_address, per_address_given;     /* seats per address; given: loopback too */
     long long name_timeout_ms;
     struct {
-        char host[NET_ADDR_TEXT];
+        char host[NET_ADDR_TEXT];   /* an address as net_addr_text() writes it */
         long long clock;        /* joins from there are timed against it */
     } joins[JOIN_TABLE];
 };
