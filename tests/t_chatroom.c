@@ -280,6 +280,10 @@ static void chatroom_refuses_names_that_look_like_a_members(void)
     hear(&j, "mallory (private): hi\r\n");
     say(&m, "/who\n");
     hear(&m, "* 4 here: teacher Jos\xc3\xa9 Alice mallory\r\n");   /* as they typed them */
+    say(&t, "/nick Zoe\n");                        /* Z, the last capital, folds too */
+    hear(&t, "you are now Zoe");
+    say(&m, "/nick zoe\n");
+    hear(&m, "that name is taken; your name is still mallory");
     close(t.fd);
     close(j.fd);
     close(a.fd);
