@@ -354,6 +354,7 @@ static void chatroom_replaces_control_characters_but_keeps_tabs_and_utf8(void)
     hear(&b, "alice: C1 last ??\r\n");
     say(&a, "\xc2\x85\n");                         /* and a line of nothing else */
     hear(&b, "alice: ??\r\n");
+    say(&a, "\n");                                 /* an empty line: nothing to relay */
     say(&a, "after\n");
     recv_until(b.fd, b.got, GOT_CAP, "alice: after\r\n", timeout_ms(5000));
     expect(strncmp(b.got, "alice: after\r\n", 15) == 0, "\"alice: after\" next, got: %s", b.got);
