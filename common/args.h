@@ -77,6 +77,22 @@ static inline int net_parse_args(int argc, char **argv, const char *usage,
     return nargs;
 }
 
+/* A whole-number option in [lowest, highest]; `fallback` when it was not
+ * given (text NULL); otherwise exits 2 with the usage, naming the option. */
+static inline long net_number_arg(const char *text, const char *option, long lowest,
+                                  long highest, long fallback, const char *usage)
+{
+    char *end;
+    long n;
+    if (text == NULL)
+        return fallback;
+    n = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || n < lowest || n > highest)
+        net_usage_error(usage, "%s takes a number from %ld to %ld, not '%s'", option, lowest,
+                        highest, text);
+    return n;
+}
+
 /* Checks a port argument (at least `lowest`: 0 for a server, which means
  * "any free port", 1 for a client); exits 2 with the usage if it is bad. */
 static inline const char *net_port_arg(const char *text, long lowest, const char *usage)

@@ -71,7 +71,7 @@ static void tools_print_usage_and_reject_bad_arguments(void)
     expect(rc == 2, "flood without PORT: exit 2, got %d", rc);
     proc_start(&p, tool("flood"), "localhost", "80", "-s", "1", NULL);
     rc = proc_wait_exit(&p, timeout_ms(10000));
-    expect(rc == 2 && strstr(p.buf, "-s wants") != NULL,
+    expect(rc == 2 && strstr(p.buf, "-s takes") != NULL,
            "flood -s 1: exit 2 naming -s, got %d: %s", rc, p.buf);
     proc_start(&p, tool("slowreader"), "localhost", "80", NULL);
     rc = proc_wait_exit(&p, timeout_ms(10000));

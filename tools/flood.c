@@ -42,17 +42,6 @@ static const char usage[] =
     "  --name NAME  send NAME as a first line (the chat room asks for a name)\n"
     "  -h, --help   show this help\n";
 
-/* A whole number in [lowest, highest], or exit 2 saying which option was bad. */
-static long count_arg(const char *text, long lowest, long highest, const char *option)
-{
-    char *end;
-    long n = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || n < lowest || n > highest)
-        net_usage_error(usage, "%s wants a number from %ld to %ld, not '%s'", option, lowest,
-                        highest, text);
-    return n;
-}
-
 /* Line `number`, exactly `size` bytes: "flood 12 xxxx...\n". */
 static int make_line(char *out, long size, long number)
 {
@@ -137,15 +126,13 @@ int main(int argc, char **argv)
 {
     const char *options[] = {"-n", "-s", "--name", NULL};
     const char *values[] = {NULL, NULL, NULL}, *args[2];
-    long lines = DEFAULT_LINES, size = DEFAULT_SIZE;
+    long lines, size;
     long long start, took;
     net_socket s;
 
     net_host_port_args(argc, argv, usage, options, values, args);
-    if (values[0] != NULL)
-        lines = count_arg(values[0], 0, 2000000000L, "-n");
-    if (values[1] != NULL)
-        size = count_arg(values[1], 2, MAX_SIZE, "-s");
+    lines = net_number_arg(values[0], "-n", 0, 2000000000L, DEFAULT_LINES, usage);
+    size = net_number_arg(values[1], "-s", 2, MAX_SIZE, DEFAULT_SIZE, usage);
     if (net_init() != 0)
         return 1;
 

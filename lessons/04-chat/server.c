@@ -122,18 +122,6 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
     }
 }
 
-static int parse_silence(const char *text)
-{
-    char *end;
-    long n;
-    if (text == NULL)
-        return SILENCE_S;
-    n = strtol(text, &end, 10);
-    if (*end != '\0' || n < 1 || n > 86400)
-        net_usage_error(usage, "--silence takes a number of seconds from 1 to 86400");
-    return (int)n;
-}
-
 /* With no keyboard, the client learns that nobody will answer, and that a
  * silence ends the chat. */
 static void warn_nobody_types(net_socket client, int silence_s)
@@ -169,7 +157,7 @@ int main(int argc, char **argv)
 
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
-    chat.silence_s = parse_silence(values[1]);
+    chat.silence_s = (int)net_number_arg(values[1], "--silence", 1, 86400, SILENCE_S, usage);
     if (net_init() != 0)
         return 1;
     chat.listener = tcp_listen(PROG, values[0], port);

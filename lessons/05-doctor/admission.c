@@ -23,17 +23,9 @@ enum { DEFAULT_PER_ADDRESS = 4, MOST_PER_ADDRESS = 100000 };
 
 void admission_configure(struct admission *a, const char *per_address, const char *usage)
 {
-    char *end;
-    long n;
-    a->per_address = DEFAULT_PER_ADDRESS;
-    a->loopback_too = per_address != NULL;
-    if (per_address == NULL)
-        return;
-    n = strtol(per_address, &end, 10);
-    if (*per_address == '\0' || *end != '\0' || n < 0 || n > MOST_PER_ADDRESS)
-        net_usage_error(usage, "--per-address takes a number from 0 (no limit) to %d",
-                        MOST_PER_ADDRESS);
-    a->per_address = (int)n;
+    a->per_address = (int)net_number_arg(per_address, "--per-address", 0, MOST_PER_ADDRESS,
+                                         DEFAULT_PER_ADDRESS, usage);
+    a->loopback_too = per_address != NULL;  /* given: this machine counts too */
 }
 
 const char *admission_refusal(const struct admission *a, const struct patient *seats, int nseats,

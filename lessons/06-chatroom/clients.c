@@ -12,7 +12,7 @@
  *   - only a reader who stops reading is dropped: one whose send() took
  *     nothing for STALL_MS no longer holds anyone back, and its outbox may
  *     then fill to OUTBOX_CAP; one who reads but only a trickle must take
- *     BEHIND_MARK bytes in SLOW_MS, or it would set the pace of the class;
+ *     SLOW_BYTES in SLOW_MS, or it would set the pace of the class.
  */
 #include "../../common/tcp.h"
 #include "server.h"
@@ -67,7 +67,8 @@ void queue_text(void *server, int seat, const char *text, size_t len)
         c->last_sent = sv->now;         /* the stall clock starts with the first byte */
     memcpy(c->out + c->out_len, text, len);
     c->out_len += len;
-    sv->queued += len;
+    if (is_reading(sv, c))
+        sv->queued += len;              /* counted as send_outboxes() counts it */
     if (holds_room_back(sv, c) || sv->queued > ROOM_MARK)
         sv->held_back = 1;              /* server.c stops hearing lines at once */
 }
@@ -93,7 +94,8 @@ static int send_outbox(struct server *sv, struct client *c)
  * freeing and growing it again each time cost more than the copying. */
 static void outbox_shrink(struct server *sv, struct client *c)
 {
-    if (c->out_len == 0 && c->out_cap > OUTBOX_KEEP && sv->now - c->last_sent >= 1000) {
+    if (c->out_len == 0 && c->out_cap > OUTBOX_KEEP &&
+        sv->now - c->last_sent >= OUTBOX_KEEP_MS) {
         free(c->out);
         c->out = NULL;
         c->out_cap = 0;

@@ -192,20 +192,6 @@ static void say_goodbye(struct server *sv)
 
 /* ---- main: the outline ------------------------------------------------- */
 
-/* A number option from lowest to highest, or `fallback` if not given. */
-static int number_option(const char *text, const char *option, int lowest, int highest,
-                         int fallback)
-{
-    char *end;
-    long n;
-    if (text == NULL)
-        return fallback;
-    n = strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || n < lowest || n > highest)
-        net_usage_error(usage, "%s takes a number from %d to %d", option, lowest, highest);
-    return (int)n;
-}
-
 int main(int argc, char **argv)
 {
     const char *options[] = {"-b", "--max-clients", "--per-address", "--name-timeout", NULL};
@@ -215,11 +201,13 @@ int main(int argc, char **argv)
 
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
-    sv.max_clients = number_option(values[1], "--max-clients", 1, MOST_CLIENTS, MOST_CLIENTS);
-    sv.per_address = number_option(values[2], "--per-address", 0, MOST_CLIENTS, PER_ADDRESS);
+    sv.max_clients = (int)net_number_arg(values[1], "--max-clients", 1, MOST_CLIENTS,
+                                         MOST_CLIENTS, usage);
+    sv.per_address = (int)net_number_arg(values[2], "--per-address", 0, MOST_CLIENTS,
+                                         PER_ADDRESS, usage);
     sv.per_address_given = values[2] != NULL;
-    sv.name_timeout_ms = 1000LL * number_option(values[3], "--name-timeout", 1, 86400,
-                                                NAME_TIMEOUT_S);
+    sv.name_timeout_ms = 1000 * net_number_arg(values[3], "--name-timeout", 1, 86400,
+                                               NAME_TIMEOUT_S, usage);
     if (net_init() != 0)
         return 1;
     sv.listener = tcp_listen(PROG, values[0], port);

@@ -30,7 +30,8 @@ enum {
     SLOW_MS = 10000,            /* holding the room back, take 16 KiB in 10 s */
     SLOW_BYTES = 16 * 1024,
     OUTBOX_CAP = 256 * 1024,    /* a stopped reader is dropped past this */
-    OUTBOX_KEEP = 4096,         /* an emptied outbox bigger than this is freed */
+    OUTBOX_KEEP = 4096,         /* an emptied outbox bigger than this is freed ... */
+    OUTBOX_KEEP_MS = 1000,      /* ... once nothing was sent for a second */
     GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
     ACCEPTS_PER_ROUND = 64,     /* newcomers per round: no crowd hogs a round */
     PER_ADDRESS = 4,            /* seats per address: a student's few terminals */
