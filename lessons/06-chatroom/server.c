@@ -4,9 +4,10 @@
  *
  * Everyone who connects picks a name, then every line they type reaches
  * everyone else as "NAME: line". /who, /nick, /msg, /quit and /help do the
- * rest. This file is the select() loop; clients.c is one connection's life
- * (arriving, its outbox, leaving); room.c, names.c and commands.c hold the
- * rules.
+ * rest. This file is the select() loop; door.c lets newcomers in;
+ * clients.c is one connection's life (its outbox, leaving); room.c,
+ * names.c and commands.c hold the rules. A member, connection and name,
+ * is one struct (room.h), in seat i of the room.
  *
  * Build:  make chatroom, or by hand with every .c file but client.c:
  *         cc server.c clients.c room.c commands.c names.c door.c -o server
