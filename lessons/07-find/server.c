@@ -1,0 +1,302 @@
+/*
+ * Lesson 07 - find server, the beacon (over UDP).
+ *
+ * It runs on the instructor's machine beside the lesson servers. Students run
+ * the finder (./client), which asks the whole network "who is there?" in one
+ * datagram; the beacon answers with the lesson servers running here, and the
+ * finder prints the command to connect to each. Nobody types an address.
+ *
+ * Build:  cc server.c -o server                    (Linux, macOS)
+ *         gcc server.c -o server.exe -lws2_32      (MinGW)
+ *         cl server.c                              (MSVC)
+ * Run:    ./server            then, on any machine of the network: ./client
+ *
+ * Notice:
+ *   - SOCK_DGRAM: no listen(), no accept(), no connection. One socket hears
+ *     every asker; recvfrom() says who asked, sendto() answers there;
+ *   - a datagram arrives whole or not at all: one recvfrom() is one
+ *     question, with its boundaries (lesson 02's TCP keeps none);
+ *   - the answer is never bigger than the question. UDP trusts the source
+ *     address a datagram claims: a server that answered 10 bytes with 1000
+ *     would let anyone flood a victim by asking in the victim's name.
+ */
+#include "../../common/net.h"
+#include "../../common/udp.h"
+#include "find.h"
+
+#define PROG "find server"
+#define DEFAULT_PORT "8807"
+enum {
+    DATAGRAM_MAX = 65536,       /* more than the largest UDP datagram (65,507 bytes):
+                                   every datagram is read whole, however big */
+    PROBE_WAIT_MS = 300,        /* a lesson server here accepts within a millisecond;
+                                   Windows takes a second to report a closed port */
+    PROBE_EVERY_MS = 1000       /* the list is checked at most once a second, so a
+                                   flood of questions costs one check a second */
+};
+
+static const char usage[] =
+    "usage: server [-b ADDRESS] [PORT [SERVICE...]]\n"
+    "  The beacon: tells the finder (client) which lesson servers run on this machine.\n"
+    "  PORT (UDP) defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
+    "  SERVICE: a lesson server's TCP port, 8801-8806 (lessons 1-6), or LESSON:PORT\n"
+    "  (6:9000 is a chat room on port 9000). Default: lessons 1-6 on 8801-8806.\n"
+    "  Each is announced while it accepts connections on this machine.\n"
+    "  -b ADDRESS  answer on this address only; default: all, IPv4 and IPv6\n"
+    "  -h, --help  show this help\n";
+
+struct beacon {
+    net_socket s[2];            /* IPv4 and IPv6 (one with -b) */
+    int nsockets;
+    struct find_service wanted[FIND_MOST_SERVICES], up[FIND_MOST_SERVICES];
+    int nwanted, nup;
+    long long checked_at;       /* when `up` was last checked */
+    long ignored;               /* datagrams that were not questions */
+};
+
+/* ---- start-up ------------------------------------------------------------ */
+
+/* "8806" (a lesson's own port) or "6:9000" (lesson 6 on port 9000). */
+static struct find_service service_arg(const char *text)
+{
+    struct find_service sv = {0, 0};
+    const char *colon = strchr(text, ':');
+    int i;
+    if (colon != NULL) {
+        sv.lesson = atoi(text);
+        sv.port = (int)net_parse_port(colon + 1);
+        if (find_lesson_name(sv.lesson) != NULL && strspn(text, "0123456789") == (size_t)(colon - text)
+            && sv.port > 0)
+            return sv;
+    } else if ((sv.port = (int)net_parse_port(text)) > 0) {
+        for (i = 0; find_lessons[i].name != NULL; i++)
+            if (find_lessons[i].port == sv.port)
+                sv.lesson = find_lessons[i].number;
+        if (sv.lesson != 0)
+            return sv;
+    }
+    net_usage_error(usage, "'%s' is not a lesson port (8801-8806) or LESSON:PORT", text);
+    return sv;
+}
+
+/* IPv6 multicast reaches a socket only in a group it joined: join the
+ * all-nodes group ff02::1 on every IPv6 interface (a machine is in it
+ * anyway; Windows still wants the socket to ask). */
+static void join_all_nodes(net_socket s)
+{
+    unsigned ifs[UDP_MOST_INTERFACES];
+    int i, n = udp_ipv6_interfaces(ifs, UDP_MOST_INTERFACES);
+    struct ipv6_mreq group;
+    memset(&group, 0, sizeof group);
+    inet_pton(AF_INET6, "ff02::1", &group.ipv6mr_multiaddr);
+    for (i = 0; i < n; i++) {
+        group.ipv6mr_interface = ifs[i];
+        setsockopt(s, IPPROTO_IPV6, IPV6_JOIN_GROUP, (const char *)&group, sizeof group);
+    }
+}
+
+/* socket() + bind() for one address; with `port` not 0, on that port. */
+static net_socket bind_at(const struct addrinfo *ai, int port, const char **failed, int *err)
+{
+    struct sockaddr_storage where;
+    int on = 1;
+    net_socket s = socket(ai->ai_family, SOCK_DGRAM, 0);
+    if (s == NET_INVALID) {
+        *failed = "socket()";
+        *err = net_error();
+        return NET_INVALID;
+    }
+    /* Two sockets, one per family, on the same port: the IPv6 one must not
+     * claim IPv4 too. (No SO_REUSEADDR: UDP has no TIME_WAIT, and on Linux
+     * it would let a second beacon share the port and steal questions.) */
+    if (ai->ai_family == AF_INET6)
+        setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof on);
+    memcpy(&where, ai->ai_addr, ai->ai_addrlen);
+    if (port != 0 && ai->ai_family == AF_INET6)
+        ((struct sockaddr_in6 *)&where)->sin6_port = htons((unsigned short)port);
+    else if (port != 0)
+        ((struct sockaddr_in *)&where)->sin_port = htons((unsigned short)port);
+    if (bind(s, (struct sockaddr *)&where, (socklen_t)ai->ai_addrlen) == 0)
+        return s;
+    *failed = "bind()";
+    *err = net_error();
+    net_close(s);
+    return NET_INVALID;
+}
+
+static int port_of(net_socket s)
+{
+    struct sockaddr_storage a;
+    socklen_t len = (socklen_t)sizeof a;
+    if (getsockname(s, (struct sockaddr *)&a, &len) != 0)
+        return 0;
+    return ntohs(a.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&a)->sin6_port
+                                         : ((struct sockaddr_in *)&a)->sin_port);
+}
+
+/* One more socket for the beacon, on `*port` (0: any free one, which
+ * becomes *port). 1 if it was added. */
+static int add_socket(struct beacon *b, const struct addrinfo *ai, int *port, const char **failed,
+                      int *err)
+{
+    net_socket s = bind_at(ai, *port, failed, err);
+    if (s == NET_INVALID)
+        return 0;
+    if (ai->ai_family == AF_INET6)
+        join_all_nodes(s);
+    *port = port_of(s);
+    b->s[b->nsockets++] = s;
+    return 1;
+}
+
+/* A socket for IPv4, then one for IPv6 on the port IPv4 got (port 0: any
+ * free one); IPv6 alone if IPv4 is missing, but not if the port is taken.
+ * With -b, the address's own. Returns the port. */
+static int open_beacon(struct beacon *b, const char *address, const char *port)
+{
+    struct addrinfo hints, *list, *ai;
+    const char *failed = "bind()";
+    char what[128];
+    int rc, pass, err = 0, got = 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_PASSIVE;
+    rc = getaddrinfo(address, port, &hints, &list);
+    if (rc != 0)
+        net_fail_lookup(PROG, address, rc);
+    for (pass = 0; pass < 2 && !(b->nsockets == 0 && net_port_refused(err)); pass++)
+        for (ai = list; ai != NULL; ai = ai->ai_next)
+            if (ai->ai_family == (pass == 0 ? AF_INET : AF_INET6)
+                && add_socket(b, ai, &got, &failed, &err))
+                break;
+    freeaddrinfo(list);
+    if (b->nsockets == 0) {
+        snprintf(what, sizeof what, "%s on %s%sUDP port %s", failed, address ? address : "",
+                 address ? " " : "", port);
+        net_fail(PROG, what, err);
+    }
+    return got;
+}
+
+/* ---- which lesson servers are up ------------------------------------------ */
+
+/* Connects to every wanted port of 127.0.0.1 at once, without waiting
+ * (non-blocking), then waits PROBE_WAIT_MS at most: a port that accepted
+ * is up. On Windows a refused connect never becomes writable, so asking
+ * getpeername() (connected yet?) works the same on both. */
+static void check_services(struct beacon *b)
+{
+    net_socket s[FIND_MOST_SERVICES];
+    struct sockaddr_in here;
+    struct sockaddr_storage peer;
+    socklen_t len;
+    fd_set writable;
+    struct timeval wait = {0, PROBE_WAIT_MS * 1000};
+    int i;
+    net_socket top = 0;
+    memset(&here, 0, sizeof here);
+    here.sin_family = AF_INET;
+    here.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    FD_ZERO(&writable);
+    for (i = 0; i < b->nwanted; i++) {
+        s[i] = socket(AF_INET, SOCK_STREAM, 0);
+        if (s[i] == NET_INVALID || !net_fits_fd_set(s[i], i))
+            continue;
+        net_set_nonblocking(s[i]);
+        here.sin_port = htons((unsigned short)b->wanted[i].port);
+        connect(s[i], (struct sockaddr *)&here, (socklen_t)sizeof here);   /* "in progress" */
+        FD_SET(s[i], &writable);
+        top = s[i] > top ? s[i] : top;
+    }
+    select((int)top + 1, NULL, &writable, NULL, &wait);
+    b->nup = 0;
+    for (i = 0; i < b->nwanted; i++) {
+        if (s[i] == NET_INVALID)
+            continue;
+        len = (socklen_t)sizeof peer;
+        if (FD_ISSET(s[i], &writable) && getpeername(s[i], (struct sockaddr *)&peer, &len) == 0)
+            b->up[b->nup++] = b->wanted[i];
+        net_close(s[i]);
+    }
+    b->checked_at = net_now_ms();
+}
+
+/* ---- one datagram ----------------------------------------------------------- */
+
+static void answer_one(struct beacon *b, net_socket s)
+{
+    static char data[DATAGRAM_MAX];
+    char answer[FIND_QUESTION_SIZE], who[NET_ADDR_TEXT];
+    struct sockaddr_storage asker;
+    socklen_t asker_len = (socklen_t)sizeof asker;
+    int n, len;
+    n = recvfrom(s, data, (int)sizeof data, 0, (struct sockaddr *)&asker, &asker_len);
+    if (n < 0) {                /* Windows: an earlier answer's ICMP "port unreachable" */
+        printf("recvfrom() failed: %s (still answering)\n", net_strerror(net_error()));
+        return;
+    }
+    net_addr_text((struct sockaddr *)&asker, who, sizeof who);
+    if (!find_is_question(data, n)) {
+        printf("ignored %d bytes from %s: not a question (%ld ignored)\n", n, who, ++b->ignored);
+        return;
+    }
+    if (net_now_ms() - b->checked_at >= PROBE_EVERY_MS)
+        check_services(b);
+    len = find_make_answer(answer, n, b->up, b->nup);  /* never more than the n asked */
+    if (len > 0 && sendto(s, answer, len, 0, (struct sockaddr *)&asker, asker_len) != len) {
+        printf("sendto() %s failed: %s\n", who, net_strerror(net_error()));
+        return;
+    }
+    printf("question from %s: %d server%s up, answered %d bytes for %d\n", who, b->nup,
+           b->nup == 1 ? "" : "s", len, n);
+}
+
+/* ---- main: the outline ---------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    const char *options[] = {"-b", NULL}, *address = NULL, *args[1 + FIND_MOST_SERVICES];
+    static struct beacon b;
+    int nargs, i, port;
+
+    nargs = net_parse_args(argc, argv, usage, options, &address, args, 1 + FIND_MOST_SERVICES);
+    if (nargs >= 1)
+        net_port_arg(args[0], 0, usage);
+    for (i = 1; i < nargs; i++)
+        b.wanted[b.nwanted++] = service_arg(args[i]);
+    for (i = 0; nargs <= 1 && find_lessons[i].name != NULL; i++) {
+        b.wanted[b.nwanted].lesson = find_lessons[i].number;
+        b.wanted[b.nwanted++].port = find_lessons[i].port;
+    }
+    if (net_init() != 0)
+        return 1;
+    port = open_beacon(&b, address, nargs >= 1 ? args[0] : DEFAULT_PORT);
+
+    printf("%s: answering on UDP port %d (%s)\n", PROG, port,
+           address != NULL ? address : b.nsockets == 2 ? "IPv4 and IPv6" : "IPv4 only");
+    printf("announcing, while they accept connections here:");
+    for (i = 0; i < b.nwanted; i++)
+        printf(" %s %d%s", find_lesson_name(b.wanted[i].lesson), b.wanted[i].port,
+               i + 1 < b.nwanted ? "," : "\n");
+    net_print_local_addresses("client", port, AF_UNSPEC);
+    fflush(stdout);
+
+    for (;;) {
+        fd_set readable;
+        net_socket top = 0;
+        FD_ZERO(&readable);
+        for (i = 0; i < b.nsockets; i++) {
+            FD_SET(b.s[i], &readable);
+            top = b.s[i] > top ? b.s[i] : top;
+        }
+        if (select((int)top + 1, &readable, NULL, NULL, NULL) < 0) {
+            if (net_error() != NET_EINTR)
+                net_fail(PROG, "select()", net_error());
+            continue;
+        }
+        for (i = 0; i < b.nsockets; i++)
+            if (FD_ISSET(b.s[i], &readable))
+                answer_one(&b, b.s[i]);
+    }
+}
