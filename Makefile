@@ -1,7 +1,7 @@
 # socklab - GNU make: Linux, macOS, MinGW, and cross-builds for Windows.
 #
 #   make                 build every lesson and the tools/ (binaries land next to their sources)
-#   make hello | echo | daytime | chat | doctor | chatroom    one lesson
+#   make hello | echo | daytime | chat | doctor | chatroom | find    one lesson
 #   make test            the behaviour tests (the one test command)
 #   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
@@ -45,11 +45,12 @@ DAYTIME  := $(L)/03-daytime/server$(EXE) $(L)/03-daytime/client$(EXE)
 CHAT     := $(L)/04-chat/server$(EXE) $(L)/04-chat/client$(EXE)
 DOCTOR   := $(L)/05-doctor/server$(EXE) $(L)/05-doctor/client$(EXE)
 CHATROOM := $(L)/06-chatroom/server$(EXE) $(L)/06-chatroom/client$(EXE)
-PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
+FIND     := $(L)/07-find/server$(EXE) $(L)/07-find/client$(EXE)
+PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM) $(FIND)
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h $(L)/04-chat/chat.h
+COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h common/udp.h $(L)/04-chat/chat.h $(L)/07-find/find.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 # The doctor server beyond server.c: replies that wait, and who may sit.
 DOCTOR_C := $(addprefix $(L)/05-doctor/,outbox.c admission.c)
@@ -58,7 +59,7 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find test test-windows \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup
 
 all: $(PROGRAMS) $(TOOLS)
@@ -69,6 +70,7 @@ daytime: $(DAYTIME)
 chat: $(CHAT)
 doctor: $(DOCTOR)
 chatroom: $(CHATROOM)
+find: $(FIND)
 
 $(STAMP): FORCE
 	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
@@ -145,7 +147,11 @@ $(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h common/text.h
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -o $@ $<
 
-FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom $(FUZZ_BIN)/fuzz_line
+$(FUZZ_BIN)/fuzz_find: tests/fuzz/fuzz_find.c $(L)/07-find/find.h
+	@mkdir -p $(FUZZ_BIN)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/07-find -o $@ $<
+
+FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom $(FUZZ_BIN)/fuzz_line $(FUZZ_BIN)/fuzz_find
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
 	    echo "== $$f for $(FUZZ_SECONDS) s"; \

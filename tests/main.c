@@ -29,6 +29,7 @@ extern const struct test door_tests[];
 extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 extern const struct test tools_tests[];
+extern const struct test find_tests[];
 extern const struct test build_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
@@ -46,6 +47,7 @@ static const struct {
     {eliza_tests, 0},
     {docs_tests, 0},
     {tools_tests, 1},
+    {find_tests, 1},
     {build_tests, 0},
 };
 

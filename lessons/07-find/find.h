@@ -58,6 +58,41 @@ static inline const char *find_lesson_name(int number)
     return NULL;
 }
 
+/* A decimal number of 1 to `digits` digits at *p, at most `most`; moves *p
+ * past it. -1 if there is none. */
+static inline long find_number(const char **p, const char *end, int digits, long most)
+{
+    long n = 0;
+    int k = 0;
+    while (*p < end && **p >= '0' && **p <= '9' && k < digits) {
+        n = n * 10 + (**p - '0');
+        (*p)++;
+        k++;
+    }
+    return k == 0 || n > most ? -1 : n;
+}
+
+/* The beacon's SERVICE argument: "8806", a lesson's own port, or "6:9000",
+ * lesson 6 on port 9000. 0, or -1 if it is neither. */
+static inline int find_parse_service(const char *text, struct find_service *sv)
+{
+    const char *p = text, *end = text + strlen(text);
+    long n = find_number(&p, end, 5, 65535);
+    int i;
+    sv->lesson = 0;
+    sv->port = (int)n;
+    if (*p == ':' && find_lesson_name((int)n) != NULL) {
+        sv->lesson = (int)n;
+        p++;
+        sv->port = (int)find_number(&p, end, 5, 65535);
+    } else {
+        for (i = 0; find_lessons[i].name != NULL; i++)
+            if (find_lessons[i].port == n)
+                sv->lesson = find_lessons[i].number;
+    }
+    return sv->lesson != 0 && sv->port > 0 && p == end ? 0 : -1;
+}
+
 /* The question, FIND_QUESTION_SIZE bytes, into buf (which holds as many). */
 static inline void find_make_question(char *buf)
 {
@@ -95,20 +130,6 @@ static inline int find_make_answer(char *out, int cap, const struct find_service
         }
     }
     return len;
-}
-
-/* A decimal number of 1 to `digits` digits at *p, at most `most`; moves *p
- * past it. -1 if there is none. */
-static inline long find_number(const char **p, const char *end, int digits, long most)
-{
-    long n = 0;
-    int k = 0;
-    while (*p < end && **p >= '0' && **p <= '9' && k < digits) {
-        n = n * 10 + (**p - '0');
-        (*p)++;
-        k++;
-    }
-    return k == 0 || n > most ? -1 : n;
 }
 
 /* Reads the services from an answer (from anyone on the network: trust

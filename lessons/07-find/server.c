@@ -56,29 +56,6 @@ struct beacon {
 
 /* ---- start-up ------------------------------------------------------------ */
 
-/* "8806" (a lesson's own port) or "6:9000" (lesson 6 on port 9000). */
-static struct find_service service_arg(const char *text)
-{
-    struct find_service sv = {0, 0};
-    const char *colon = strchr(text, ':');
-    int i;
-    if (colon != NULL) {
-        sv.lesson = atoi(text);
-        sv.port = (int)net_parse_port(colon + 1);
-        if (find_lesson_name(sv.lesson) != NULL && strspn(text, "0123456789") == (size_t)(colon - text)
-            && sv.port > 0)
-            return sv;
-    } else if ((sv.port = (int)net_parse_port(text)) > 0) {
-        for (i = 0; find_lessons[i].name != NULL; i++)
-            if (find_lessons[i].port == sv.port)
-                sv.lesson = find_lessons[i].number;
-        if (sv.lesson != 0)
-            return sv;
-    }
-    net_usage_error(usage, "'%s' is not a lesson port (8801-8806) or LESSON:PORT", text);
-    return sv;
-}
-
 /* IPv6 multicast reaches a socket only in a group it joined: join the
  * all-nodes group ff02::1 on every IPv6 interface (a machine is in it
  * anyway; Windows still wants the socket to ask). */
@@ -95,56 +72,36 @@ static void join_all_nodes(net_socket s)
     }
 }
 
-/* socket() + bind() for one address; with `port` not 0, on that port. */
-static net_socket bind_at(const struct addrinfo *ai, int port, const char **failed, int *err)
-{
-    struct sockaddr_storage where;
-    int on = 1;
-    net_socket s = socket(ai->ai_family, SOCK_DGRAM, 0);
-    if (s == NET_INVALID) {
-        *failed = "socket()";
-        *err = net_error();
-        return NET_INVALID;
-    }
-    /* Two sockets, one per family, on the same port: the IPv6 one must not
-     * claim IPv4 too. (No SO_REUSEADDR: UDP has no TIME_WAIT, and on Linux
-     * it would let a second beacon share the port and steal questions.) */
-    if (ai->ai_family == AF_INET6)
-        setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof on);
-    memcpy(&where, ai->ai_addr, ai->ai_addrlen);
-    if (port != 0 && ai->ai_family == AF_INET6)
-        ((struct sockaddr_in6 *)&where)->sin6_port = htons((unsigned short)port);
-    else if (port != 0)
-        ((struct sockaddr_in *)&where)->sin_port = htons((unsigned short)port);
-    if (bind(s, (struct sockaddr *)&where, (socklen_t)ai->ai_addrlen) == 0)
-        return s;
-    *failed = "bind()";
-    *err = net_error();
-    net_close(s);
-    return NET_INVALID;
-}
-
-static int port_of(net_socket s)
-{
-    struct sockaddr_storage a;
-    socklen_t len = (socklen_t)sizeof a;
-    if (getsockname(s, (struct sockaddr *)&a, &len) != 0)
-        return 0;
-    return ntohs(a.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&a)->sin6_port
-                                         : ((struct sockaddr_in *)&a)->sin_port);
-}
-
-/* One more socket for the beacon, on `*port` (0: any free one, which
- * becomes *port). 1 if it was added. */
+/* socket() + bind() on one address, and on `*port` unless it is 0 (then
+ * any free port, which becomes *port). 1 if the beacon has one more socket. */
 static int add_socket(struct beacon *b, const struct addrinfo *ai, int *port, const char **failed,
                       int *err)
 {
-    net_socket s = bind_at(ai, *port, failed, err);
-    if (s == NET_INVALID)
+    struct sockaddr_storage at;
+    socklen_t len = (socklen_t)ai->ai_addrlen;
+    int on = 1, v6 = ai->ai_family == AF_INET6;
+    net_socket s = socket(ai->ai_family, SOCK_DGRAM, 0);
+    *failed = s == NET_INVALID ? "socket()" : "bind()";
+    /* One socket per family on the same port: the IPv6 one must leave IPv4
+     * alone. (No SO_REUSEADDR: UDP has no TIME_WAIT, and on Linux it would
+     * let a second beacon share the port and take half the questions.) */
+    if (s != NET_INVALID && v6)
+        setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof on);
+    memcpy(&at, ai->ai_addr, ai->ai_addrlen);
+    if (*port != 0 && v6)
+        ((struct sockaddr_in6 *)&at)->sin6_port = htons((unsigned short)*port);
+    else if (*port != 0)
+        ((struct sockaddr_in *)&at)->sin_port = htons((unsigned short)*port);
+    if (s == NET_INVALID || bind(s, (struct sockaddr *)&at, len) != 0
+        || getsockname(s, (struct sockaddr *)&at, &len) != 0) {
+        *err = net_error();
+        if (s != NET_INVALID)
+            net_close(s);
         return 0;
-    if (ai->ai_family == AF_INET6)
+    }
+    if (v6)
         join_all_nodes(s);
-    *port = port_of(s);
+    *port = ntohs(v6 ? ((struct sockaddr_in6 *)&at)->sin6_port : ((struct sockaddr_in *)&at)->sin_port);
     b->s[b->nsockets++] = s;
     return 1;
 }
@@ -201,7 +158,11 @@ static void check_services(struct beacon *b)
     FD_ZERO(&writable);
     for (i = 0; i < b->nwanted; i++) {
         s[i] = socket(AF_INET, SOCK_STREAM, 0);
-        if (s[i] == NET_INVALID || !net_fits_fd_set(s[i], i))
+        if (s[i] != NET_INVALID && !net_fits_fd_set(s[i], i)) {
+            net_close(s[i]);
+            s[i] = NET_INVALID;
+        }
+        if (s[i] == NET_INVALID)
             continue;
         net_set_nonblocking(s[i]);
         here.sin_port = htons((unsigned short)b->wanted[i].port);
@@ -264,7 +225,8 @@ int main(int argc, char **argv)
     if (nargs >= 1)
         net_port_arg(args[0], 0, usage);
     for (i = 1; i < nargs; i++)
-        b.wanted[b.nwanted++] = service_arg(args[i]);
+        if (find_parse_service(args[i], &b.wanted[b.nwanted++]) != 0)
+            net_usage_error(usage, "'%s' is not a lesson port (8801-8806) or LESSON:PORT", args[i]);
     for (i = 0; nargs <= 1 && find_lessons[i].name != NULL; i++) {
         b.wanted[b.nwanted].lesson = find_lessons[i].number;
         b.wanted[b.nwanted++].port = find_lessons[i].port;
