@@ -707,6 +707,11 @@ static void docs_readme_06_chatroom_runs_as_written(void)
     run_doc("lessons/06-chatroom/README.md", "lessons/06-chatroom", "8806");
 }
 
+static void docs_readme_07_find_runs_as_written(void)
+{
+    run_doc("lessons/07-find/README.md", "lessons/07-find", "8807");
+}
+
 static void docs_top_readme_runs_as_written(void)
 {
     run_doc("README.md", ".", "8802");
@@ -722,6 +727,7 @@ static void docs_course_plan_runs_as_written(void)
 static const char *const readmes[] = {
     "lessons/01-hello/README.md", "lessons/02-echo/README.md", "lessons/03-daytime/README.md",
     "lessons/04-chat/README.md", "lessons/05-doctor/README.md", "lessons/06-chatroom/README.md",
+    "lessons/07-find/README.md",
     NULL};
 
 static void docs_lesson_readmes_have_every_part_and_3_to_5_exercises(void)
@@ -778,7 +784,7 @@ static void docs_readme_code_quotes_are_found_in_the_sources(void)
         "eliza.c",
         "eliza.h", "script.c",
         "doctor.script", "../../common/net.h", "../../common/args.h", "../../common/console.h", "../../common/tcp.h", "../../common/line.h",
-        "../04-chat/client.c", "../04-chat/chat.h", NULL};
+        "../04-chat/client.c", "../04-chat/chat.h", "find.h", "../../common/udp.h", NULL};
     int i, q, s, total = 0;
     for (i = 0; readmes[i] != NULL; i++) {
         struct doc d;
@@ -806,7 +812,7 @@ static void docs_readme_code_quotes_are_found_in_the_sources(void)
 /* ---- slides ------------------------------------------------------------------ */
 
 static const char *const decks[] = {"00-intro", "01-hello", "02-echo", "03-daytime", "04-chat",
-                                    "05-doctor", "06-chatroom", NULL};
+                                    "05-doctor", "06-chatroom", "07-find", NULL};
 
 /* Builds slides/build.c with the strictest flags into tmp; 0 on success. */
 static int build_generator(char *tmp, size_t cap, char *bin, size_t bincap)
@@ -994,6 +1000,7 @@ const struct test docs_tests[] = {
     {"docs_readme_04_chat_runs_as_written", docs_readme_04_chat_runs_as_written},
     {"docs_readme_05_doctor_runs_as_written", docs_readme_05_doctor_runs_as_written},
     {"docs_readme_06_chatroom_runs_as_written", docs_readme_06_chatroom_runs_as_written},
+    {"docs_readme_07_find_runs_as_written", docs_readme_07_find_runs_as_written},
     {"docs_top_readme_runs_as_written", docs_top_readme_runs_as_written},
     {"docs_course_plan_runs_as_written", docs_course_plan_runs_as_written},
     {"slides_built_decks_match_the_lesson_sources", slides_built_decks_match_the_lesson_sources},
