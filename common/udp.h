@@ -1,7 +1,8 @@
 /*
  * udp.h - where "everyone on this network" is, for lesson 07's finder: the
  * IPv4 broadcast address of each network this machine is on, and the IPv6
- * interfaces on which to ask the all-nodes group ff02::1.
+ * interfaces on which to ask the all-nodes group ff02::1 (and the beacon
+ * joins that group on each, to hear it).
  *
  * Part of the compat layer: POSIX lists interfaces with getifaddrs(),
  * Winsock with WSAIoctl(). Only the listing differs between them; socket(),
@@ -123,6 +124,22 @@ static inline int udp_ipv6_interfaces(unsigned *out, int max)
     }
 #endif
     return n;
+}
+
+/* A socket hears IPv6 multicast only for the groups it joined. Joins the
+ * all-nodes group ff02::1 on every IPv6 interface (each machine is in it
+ * anyway, but Windows still wants the socket to ask); best effort. */
+static inline void udp_join_all_nodes(net_socket s)
+{
+    unsigned ifs[UDP_MOST_INTERFACES];
+    int i, n = udp_ipv6_interfaces(ifs, UDP_MOST_INTERFACES);
+    struct ipv6_mreq group;
+    memset(&group, 0, sizeof group);
+    inet_pton(AF_INET6, "ff02::1", &group.ipv6mr_multiaddr);
+    for (i = 0; i < n; i++) {
+        group.ipv6mr_interface = ifs[i];
+        setsockopt(s, IPPROTO_IPV6, IPV6_JOIN_GROUP, (const char *)&group, sizeof group);
+    }
 }
 
 #endif

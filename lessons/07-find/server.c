@@ -47,7 +47,7 @@ static const char usage[] =
 
 struct beacon {
     net_socket s[2];            /* IPv4 and IPv6 (one with -b) */
-    int nsockets;
+    int nsockets, has_ipv6;
     struct find_service wanted[FIND_MOST_SERVICES], up[FIND_MOST_SERVICES];
     int nwanted, nup;
     long long checked_at;       /* when `up` was last checked */
@@ -55,22 +55,6 @@ struct beacon {
 };
 
 /* ---- start-up ------------------------------------------------------------ */
-
-/* IPv6 multicast reaches a socket only in a group it joined: join the
- * all-nodes group ff02::1 on every IPv6 interface (a machine is in it
- * anyway; Windows still wants the socket to ask). */
-static void join_all_nodes(net_socket s)
-{
-    unsigned ifs[UDP_MOST_INTERFACES];
-    int i, n = udp_ipv6_interfaces(ifs, UDP_MOST_INTERFACES);
-    struct ipv6_mreq group;
-    memset(&group, 0, sizeof group);
-    inet_pton(AF_INET6, "ff02::1", &group.ipv6mr_multiaddr);
-    for (i = 0; i < n; i++) {
-        group.ipv6mr_interface = ifs[i];
-        setsockopt(s, IPPROTO_IPV6, IPV6_JOIN_GROUP, (const char *)&group, sizeof group);
-    }
-}
 
 /* socket() + bind() on one address, and on `*port` unless it is 0 (then
  * any free port, which becomes *port). 1 if the beacon has one more socket. */
@@ -99,8 +83,9 @@ static int add_socket(struct beacon *b, const struct addrinfo *ai, int *port, co
             net_close(s);
         return 0;
     }
-    if (v6)
-        join_all_nodes(s);
+    if (v6)                     /* to hear the finder's ff02::1, "all IPv6 nodes" */
+        udp_join_all_nodes(s);
+    b->has_ipv6 |= v6;
     *port = ntohs(v6 ? ((struct sockaddr_in6 *)&at)->sin6_port : ((struct sockaddr_in *)&at)->sin_port);
     b->s[b->nsockets++] = s;
     return 1;
@@ -213,6 +198,28 @@ static void answer_one(struct beacon *b, net_socket s)
            b->nup == 1 ? "" : "s", len, n);
 }
 
+/* One select() over the beacon's sockets (one, or IPv4 and IPv6), then a
+ * datagram from each that has one. */
+static void wait_and_answer(struct beacon *b)
+{
+    fd_set readable;
+    net_socket top = 0;
+    int i;
+    FD_ZERO(&readable);
+    for (i = 0; i < b->nsockets; i++) {
+        FD_SET(b->s[i], &readable);
+        top = b->s[i] > top ? b->s[i] : top;
+    }
+    if (select((int)top + 1, &readable, NULL, NULL, NULL) < 0) {
+        if (net_error() != NET_EINTR)
+            net_fail(PROG, "select()", net_error());
+        return;
+    }
+    for (i = 0; i < b->nsockets; i++)
+        if (FD_ISSET(b->s[i], &readable))
+            answer_one(b, b->s[i]);
+}
+
 /* ---- main: the outline ---------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -236,7 +243,8 @@ int main(int argc, char **argv)
     port = open_beacon(&b, address, nargs >= 1 ? args[0] : DEFAULT_PORT);
 
     printf("%s: answering on UDP port %d (%s)\n", PROG, port,
-           address != NULL ? address : b.nsockets == 2 ? "IPv4 and IPv6" : "IPv4 only");
+           address != NULL ? address : b.nsockets == 2 ? "IPv4 and IPv6"
+                                     : b.has_ipv6 ? "IPv6 only" : "IPv4 only");
     printf("announcing, while they accept connections here:");
     for (i = 0; i < b.nwanted; i++)
         printf(" %s %d%s", find_lesson_name(b.wanted[i].lesson), b.wanted[i].port,
@@ -244,21 +252,6 @@ int main(int argc, char **argv)
     net_print_local_addresses("client", port, AF_UNSPEC);
     fflush(stdout);
 
-    for (;;) {
-        fd_set readable;
-        net_socket top = 0;
-        FD_ZERO(&readable);
-        for (i = 0; i < b.nsockets; i++) {
-            FD_SET(b.s[i], &readable);
-            top = b.s[i] > top ? b.s[i] : top;
-        }
-        if (select((int)top + 1, &readable, NULL, NULL, NULL) < 0) {
-            if (net_error() != NET_EINTR)
-                net_fail(PROG, "select()", net_error());
-            continue;
-        }
-        for (i = 0; i < b.nsockets; i++)
-            if (FD_ISSET(b.s[i], &readable))
-                answer_one(&b, b.s[i]);
-    }
+    for (;;)
+        wait_and_answer(&b);
 }
