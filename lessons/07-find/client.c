@@ -74,6 +74,8 @@ static void ask_everyone(struct finder *f, unsigned short port)
     for (i = 0; i < n; i++)
         add_place(f, (struct sockaddr *)&v4[i], sizeof v4[i]);
     n = f->s6 != NET_INVALID ? udp_ipv6_interfaces(ifs, UDP_MOST_INTERFACES) : 0;
+    if (f->s6 != NET_INVALID && n == 0)
+        ifs[n++] = 0;                   /* none listed (wine lists none): the system's pick */
     memset(&v6, 0, sizeof v6);
     v6.sin6_family = AF_INET6;
     v6.sin6_port = htons(port);
