@@ -23,6 +23,7 @@
 #include "../../common/net.h"
 #include "../../common/udp.h"
 #include "find.h"
+#include "probe.h"
 
 #define PROG "find server"
 #define DEFAULT_PORT "8807"
@@ -30,7 +31,7 @@ enum {
     DATAGRAM_MAX = 65536,       /* more than the largest UDP datagram (65,507 bytes):
                                    every datagram is read whole, however big */
     PROBE_WAIT_MS = 300,        /* a lesson server here accepts within a millisecond;
-                                   Windows takes a second to report a closed port */
+                                   Windows takes a second to refuse (probe.h) */
     PROBE_EVERY_MS = 1000       /* the list is checked at most once a second, so a
                                    flood of questions costs one check a second */
 };
@@ -121,53 +122,6 @@ static int open_beacon(struct beacon *b, const char *address, const char *port)
     return got;
 }
 
-/* ---- which lesson servers are up ------------------------------------------ */
-
-/* Connects to every wanted port of 127.0.0.1 at once, without waiting
- * (non-blocking), then waits PROBE_WAIT_MS at most: a port that accepted
- * is up. On Windows a refused connect never becomes writable, so asking
- * getpeername() (connected yet?) works the same on both. */
-static void check_services(struct beacon *b)
-{
-    net_socket s[FIND_MOST_SERVICES];
-    struct sockaddr_in here;
-    struct sockaddr_storage peer;
-    socklen_t len;
-    fd_set writable;
-    struct timeval wait = {0, PROBE_WAIT_MS * 1000};
-    int i;
-    net_socket top = 0;
-    memset(&here, 0, sizeof here);
-    here.sin_family = AF_INET;
-    here.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    FD_ZERO(&writable);
-    for (i = 0; i < b->nwanted; i++) {
-        s[i] = socket(AF_INET, SOCK_STREAM, 0);
-        if (s[i] != NET_INVALID && !net_fits_fd_set(s[i], i)) {
-            net_close(s[i]);
-            s[i] = NET_INVALID;
-        }
-        if (s[i] == NET_INVALID)
-            continue;
-        net_set_nonblocking(s[i]);
-        here.sin_port = htons((unsigned short)b->wanted[i].port);
-        connect(s[i], (struct sockaddr *)&here, (socklen_t)sizeof here);   /* "in progress" */
-        FD_SET(s[i], &writable);
-        top = s[i] > top ? s[i] : top;
-    }
-    select((int)top + 1, NULL, &writable, NULL, &wait);
-    b->nup = 0;
-    for (i = 0; i < b->nwanted; i++) {
-        if (s[i] == NET_INVALID)
-            continue;
-        len = (socklen_t)sizeof peer;
-        if (FD_ISSET(s[i], &writable) && getpeername(s[i], (struct sockaddr *)&peer, &len) == 0)
-            b->up[b->nup++] = b->wanted[i];
-        net_close(s[i]);
-    }
-    b->checked_at = net_now_ms();
-}
-
 /* ---- one datagram ----------------------------------------------------------- */
 
 static void answer_one(struct beacon *b, net_socket s)
@@ -187,8 +141,10 @@ static void answer_one(struct beacon *b, net_socket s)
         printf("ignored %d bytes from %s: not a question (%ld ignored)\n", n, who, ++b->ignored);
         return;
     }
-    if (net_now_ms() - b->checked_at >= PROBE_EVERY_MS)
-        check_services(b);
+    if (net_now_ms() - b->checked_at >= PROBE_EVERY_MS) {
+        b->nup = probe_accepting(b->wanted, b->nwanted, b->up, PROBE_WAIT_MS);
+        b->checked_at = net_now_ms();
+    }
     len = find_make_answer(answer, n, b->up, b->nup);  /* never more than the n asked */
     if (len > 0 && sendto(s, answer, len, 0, (struct sockaddr *)&asker, asker_len) != len) {
         printf("sendto() %s failed: %s\n", who, net_strerror(net_error()));
