@@ -307,6 +307,25 @@ static void find_client_asks_over_ipv6(void)
     server_stop(&beacon);
 }
 
+static void find_beacon_with_b_answers_on_that_address_only(void)
+{
+    struct proc beacon, client;
+    const char *extra[] = {"-b", "127.0.0.1", NULL};
+    char *argv4[] = {"127.0.0.1", NULL, NULL}, *argv6[] = {"::1", NULL, NULL};
+    int port = server_start(&beacon, LESSON, extra), rc;
+    if (!port)
+        return;
+    expect_has("the beacon's start", beacon.buf, "answering on UDP port");
+    expect_has("the beacon's start", beacon.buf, "(127.0.0.1)");
+    argv4[1] = argv6[1] = port_text(port);
+    rc = run_program(&client, LESSON, "client", NULL, argv4);
+    expect(rc == 0, "an answer on 127.0.0.1, got %d (%s)", rc, client.buf);
+    rc = run_program(&client, LESSON, "client", NULL, argv6);
+    expect(rc == 1, "no answer on ::1 from a beacon bound to 127.0.0.1, got %d (%s)", rc,
+           client.buf);
+    server_stop(&beacon);
+}
+
 static void find_client_says_why_when_no_beacon_answers(void)
 {
     struct proc client;
@@ -351,6 +370,8 @@ const struct test find_tests[] = {
     {"find_client_broadcast_on_loopback_reaches_the_beacon",
      find_client_broadcast_on_loopback_reaches_the_beacon},
     {"find_client_asks_over_ipv6", find_client_asks_over_ipv6},
+    {"find_beacon_with_b_answers_on_that_address_only",
+     find_beacon_with_b_answers_on_that_address_only},
     {"find_client_says_why_when_no_beacon_answers", find_client_says_why_when_no_beacon_answers},
     {"find_programs_take_h_and_refuse_bad_arguments", find_programs_take_h_and_refuse_bad_arguments},
     {0, 0},
