@@ -9,8 +9,8 @@
  *
  * The room talks through one function, queue_text(), which the server
  * defines (clients.c): it puts text in a member's outbox. Seats are
- * numbered 0..nseats-1; a member is everything about one seat, its
- * connection as well as its name.
+ * numbered from 0; a member is everything about one seat, its connection
+ * as well as its name.
  */
 #ifndef SOCKLAB_ROOM_H
 #define SOCKLAB_ROOM_H
@@ -63,7 +63,8 @@ struct server;                  /* the server's state (server.h): the room only 
                                 /* hands it back to queue_text() */
 struct room {
     struct member *seats;
-    int nseats;
+    int nseats;                 /* seats in use: 0..nseats-1, the highest taken */
+                                /* and those below it (free ones: s invalid) */
     int present;                /* members with a name */
     struct server *server;
 };
@@ -72,8 +73,8 @@ struct room {
  * bytes of text for the member in `seat`; send() takes them later. */
 void queue_text(struct server *sv, int seat, const char *text, size_t len);
 
-/* Every seat free (s == NET_INVALID). */
-void room_init(struct room *r, struct member *seats, int nseats, struct server *server);
+/* Every one of the `capacity` seats free (s == NET_INVALID). */
+void room_init(struct room *r, struct member *seats, int capacity, struct server *server);
 /* A connection took `seat`: greet it and ask for a name. */
 void room_arrive(struct room *r, int seat);
 /* One line of len bytes from `seat` (without its newline, NUL-terminated).
