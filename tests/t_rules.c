@@ -5,15 +5,19 @@
  *     so a student reads it in one sitting;
  *   - no platform #if (_WIN32, __linux__, __APPLE__, ...) outside common/:
  *     platform differences live in the compat layer, never in a lesson.
- * A failure names the file, and the line for the second rule.
+ * A failure names the file, and the line for the second rule. And the one
+ * rule of net.h's process-wide state a program could break: the Ctrl+C flag
+ * is read in the file that set up Ctrl+C, or the program says so.
  */
 #include "harness.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { LINE_BUDGET = 250, MAX_FILES = 400, PATH_CAP = 512 };
 
@@ -123,9 +127,60 @@ static void rules_no_platform_if_outside_common(void)
     note("%d files checked", n);
 }
 
+/* Writes `text` to dir/name; 1 on success. */
+static int write_file(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_CAP];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if ((f = fopen(path, "w")) == NULL)
+        return 0;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+/* Two files, as lessons 05 and 06 have: main()'s sets up Ctrl+C and reads
+ * the flag; the other reads its own copy, which nothing would ever set. */
+static void rules_stop_flag_read_in_another_file_stops_the_program_and_says_so(void)
+{
+    char tmp[] = "/tmp/socklab-flag-XXXXXX", cmd[1024], root[400], a[1024], b[512];
+    struct proc p;
+    char *argv[] = {"-c", cmd, NULL};
+    int rc;
+    if (getcwd(root, sizeof root) == NULL || mkdtemp(tmp) == NULL) {
+        expect(0, "the current and a temporary folder: %s", strerror(errno));
+        return;
+    }
+    snprintf(a, sizeof a, "#include \"%s/common/net.h\"\n"
+             "int other(void);\n"
+             "int main(int argc, char **argv)\n{\n    (void)argv;\n    net_init();\n"
+             "    net_catch_interrupt();\n    printf(\"main: %%d\\n\", (int)*net_stop_flag());\n"
+             "    return argc > 1 ? other() : 0;\n}\n", root);
+    snprintf(b, sizeof b, "#include \"%s/common/net.h\"\n"
+             "int other(void)\n{\n    return (int)*net_stop_flag();\n}\n", root);
+    if (!expect(write_file(tmp, "a.c", a) && write_file(tmp, "b.c", b), "to write %s/a.c, b.c", tmp))
+        return;
+    snprintf(cmd, sizeof cmd, "cd '%s' && cc -std=c99 -Wall -Wextra -Wpedantic -Werror a.c b.c "
+             "-o flag 2>&1 && ./flag; echo rc=$?; ./flag other 2>&1; echo rc=$?", tmp);
+    proc_start_native(&p, "/bin/sh", argv);
+    rc = proc_wait_exit(&p, timeout_ms(60000));
+    expect(rc == 0, "the script to run, got %d: %s", rc, p.buf);
+    expect_has("main()'s file reading its flag", p.buf, "main: 0\nrc=0\nmain: 0\n");
+    expect_has("another file reading its copy", p.buf,
+               "net_stop_flag(): call it in the file that calls net_catch_interrupt()");
+    expect(strstr(p.buf, "rc=0\nmain: 0\n") != NULL &&
+           strstr(strstr(p.buf, "rc=0\nmain: 0\n") + 5, "rc=0") == NULL,
+           "the second run to stop with a failure, not exit 0: %s", p.buf);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    rc = system(cmd);
+    (void)rc;
+}
+
 const struct test rules_tests[] = {
     {"rules_common_lesson_and_tool_files_are_at_most_250_lines",
      rules_common_lesson_and_tool_files_are_at_most_250_lines},
     {"rules_no_platform_if_outside_common", rules_no_platform_if_outside_common},
+    {"rules_stop_flag_read_in_another_file_stops_the_program_and_says_so",
+     rules_stop_flag_read_in_another_file_stops_the_program_and_says_so},
     {0, 0},
 };
