@@ -49,7 +49,7 @@ PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h $(L)/04-chat/chat.h
+COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h $(L)/04-chat/chat.h $(L)/04-chat/line.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 # The doctor server beyond server.c: replies that wait, and who may sit.
 DOCTOR_C := $(addprefix $(L)/05-doctor/,outbox.c admission.c)
@@ -137,13 +137,13 @@ $(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(ELIZA_H)
 $(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
-$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h common/line.h common/text.h
+$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -I$(L)/04-chat -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
 
-$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h common/text.h
+$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -o $@ $<
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/04-chat -Icommon -o $@ $<
 
 FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom $(FUZZ_BIN)/fuzz_line
 fuzz: $(FUZZERS)

@@ -16,7 +16,7 @@
 #define SOCKLAB_ROOM_H
 
 #include "../../common/net.h"   /* net_socket: a member is also a connection */
-#include "../../common/line.h"
+#include "../04-chat/line.h"
 
 #include <stddef.h>
 
