@@ -50,7 +50,7 @@ PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM) $(FIND)
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h common/udp.h $(L)/04-chat/chat.h $(L)/07-find/find.h $(L)/07-find/probe.h
+COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h common/udp.h $(L)/04-chat/chat.h $(L)/04-chat/line.h $(L)/07-find/find.h $(L)/07-find/probe.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 # The doctor server beyond server.c: replies that wait, and who may sit.
 DOCTOR_C := $(addprefix $(L)/05-doctor/,outbox.c admission.c)
@@ -139,13 +139,13 @@ $(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(ELIZA_H)
 $(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
-$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h common/line.h common/text.h
+$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -I$(L)/04-chat -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
 
-$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h common/text.h
+$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -o $@ $<
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/04-chat -Icommon -o $@ $<
 
 $(FUZZ_BIN)/fuzz_find: tests/fuzz/fuzz_find.c $(L)/07-find/find.h
 	@mkdir -p $(FUZZ_BIN)
@@ -172,7 +172,7 @@ mutate:
 
 # make bench BENCH=quick (shorter), BENCH=flood (only the flood runs), or both.
 bench: chatroom
-	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c tests/bench/flood.c
+	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c tests/bench/flood.c tests/bench/squat.c
 	tests/bench/load $(addprefix --,$(BENCH))
 
 # The programs this file builds, one line (tests/msvc-makefile.sh compares

@@ -28,6 +28,8 @@
  *     let go after STALL_MS.
  */
 #include "../../common/tcp.h"
+#include "../../common/telnet.h"
+#include "../../common/text.h"
 #include "patient.h"
 
 #define PROG "doctor server"

@@ -129,7 +129,7 @@ void send_outboxes(struct server *sv)
     const char *why;
     sv->held_back = 0;
     sv->queued = 0;
-    for (seat = 0; seat < sv->max_clients; seat++) {
+    for (seat = 0; seat < sv->room.nseats; seat++) {
         struct member *m = &sv->room.seats[seat];
         if (m->s == NET_INVALID)
             continue;
@@ -170,6 +170,8 @@ static void close_seat(struct server *sv, int seat, int reset)
     memset(m, 0, sizeof *m);
     m->s = NET_INVALID;
     sv->count--;
+    while (sv->room.nseats > 0 && sv->room.seats[sv->room.nseats - 1].s == NET_INVALID)
+        sv->room.nseats--;              /* loops over the seats stop sooner */
 }
 
 /* It leaves the room now; its connection stays until what it was told

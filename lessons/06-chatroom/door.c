@@ -28,7 +28,7 @@ static int per_address_rules_apply(const struct server *sv, const struct sockadd
 static int seats_held_by(const struct server *sv, const char *addr)
 {
     int seat, n = 0;
-    for (seat = 0; seat < sv->max_clients; seat++)
+    for (seat = 0; seat < sv->room.nseats; seat++)
         n += sv->room.seats[seat].s != NET_INVALID && !sv->room.seats[seat].leave_by &&
              net_same_host(sv->room.seats[seat].addr, addr);
     return n;

@@ -8,7 +8,9 @@
  * Lines from the server start with "* "; lines from members with "NAME: ".
  */
 #include "room.h"
-#include "../../common/line.h"
+#include "../../common/telnet.h"
+#include "../04-chat/line.h"
+#include "../../common/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,14 +18,14 @@
 
 enum { SAY_MAX = LINE_LIMIT + 2 * NAME_MAX_BYTES + 64 };   /* a line plus prefixes */
 
-void room_init(struct room *r, struct member *seats, int nseats, struct server *server)
+void room_init(struct room *r, struct member *seats, int capacity, struct server *server)
 {
     int seat;
-    memset(seats, 0, (size_t)nseats * sizeof *seats);
-    for (seat = 0; seat < nseats; seat++)
+    memset(seats, 0, (size_t)capacity * sizeof *seats);
+    for (seat = 0; seat < capacity; seat++)
         seats[seat].s = NET_INVALID;
     r->seats = seats;
-    r->nseats = nseats;
+    r->nseats = 0;
     r->present = 0;
     r->server = server;
 }
@@ -79,6 +81,8 @@ static const char *people(int n)
 
 void room_arrive(struct room *r, int seat)
 {
+    if (seat >= r->nseats)              /* every loop over the seats stops there */
+        r->nseats = seat + 1;
     r->seats[seat].connected = 1;
     r->seats[seat].named = 0;
     r->seats[seat].nick_clock = 0;

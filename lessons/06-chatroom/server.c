@@ -109,14 +109,14 @@ static void read_from(struct server *sv, int seat)
 static void read_in_turns(struct server *sv, fd_set *readable)
 {
     int i, seat;
-    for (i = 0; i < sv->max_clients && !sv->held_back; i++) {
-        struct member *m = &sv->room.seats[(seat = (sv->next_reader + i) % sv->max_clients)];
+    for (i = 0; i < sv->room.nseats && !sv->held_back; i++) {
+        struct member *m = &sv->room.seats[(seat = (sv->next_reader + i) % sv->room.nseats)];
         if (m->s == NET_INVALID || m->leave_by)
             continue;
         if (m->unheard || FD_ISSET(m->s, readable))
             read_from(sv, seat);
         if (sv->held_back)
-            sv->next_reader = (seat + 1) % sv->max_clients;
+            sv->next_reader = seat + 1;     /* % nseats: the seats in use may change */
     }
 }
 
@@ -130,7 +130,7 @@ static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable, i
     FD_ZERO(writable);
     FD_SET(sv->listener, readable);
     *wait_ms = 1000;                    /* Windows' Ctrl+C handler can't wake select() */
-    for (seat = 0; seat < sv->max_clients; seat++) {
+    for (seat = 0; seat < sv->room.nseats; seat++) {
         struct member *m = &sv->room.seats[seat];
         if (m->s == NET_INVALID)
             continue;
@@ -177,7 +177,7 @@ static void say_goodbye(struct server *sv)
     printf("closing: goodbye to %d connection%s\n", sv->count, sv->count == 1 ? "" : "s");
     sv->now = net_now_ms();
     room_close(&sv->room);
-    for (seat = 0; seat < sv->max_clients; seat++)
+    for (seat = 0; seat < sv->room.nseats; seat++)
         if (sv->room.seats[seat].s != NET_INVALID)
             sv->room.seats[seat].leave_by = sv->now + GOODBYE_MS;
     while (sv->count > 0) {
