@@ -111,7 +111,7 @@ ifeq ($(SANITIZE),1)
   TEST_CFLAGS += -fsanitize=address,undefined
 endif
 
-$(TEST_BIN): $(TEST_SRC) tests/harness.h $(ELIZA) $(ELIZA_H) $(STAMP)
+$(TEST_BIN): $(TEST_SRC) tests/harness.h tests/datagram.h $(ELIZA) $(ELIZA_H) $(STAMP)
 	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(ELIZA) -lm
 
 test: all $(TEST_BIN)

@@ -7,6 +7,7 @@
  * asking "everyone" would leave this machine, so the tests never do.
  */
 #include "harness.h"
+#include "datagram.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,24 +28,9 @@ enum { QUESTION_SIZE = 512, BIGGEST_DATAGRAM = 65507 };
 
 /* ---- a datagram socket of the test's own --------------------------------- */
 
-static int udp_socket_to(const char *host, int port, struct sockaddr_storage *to, socklen_t *len)
+static int udp_socket_for(const char *host, int port, struct sockaddr_storage *to, socklen_t *len)
 {
-    int fd;
-    memset(to, 0, sizeof *to);
-    if (strchr(host, ':') != NULL) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)to;
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons((unsigned short)port);
-        inet_pton(AF_INET6, host, &a->sin6_addr);
-        *len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)to;
-        a->sin_family = AF_INET;
-        a->sin_port = htons((unsigned short)port);
-        inet_pton(AF_INET, host, &a->sin_addr);
-        *len = sizeof *a;
-    }
-    fd = socket(to->ss_family, SOCK_DGRAM, 0);
+    int fd = udp_socket_to(host, port, to, len);
     expect(fd >= 0, "a UDP socket for %s", host);
     return fd;
 }
@@ -56,20 +42,6 @@ static int send_datagram(int fd, const struct sockaddr_storage *to, socklen_t to
     ssize_t n = sendto(fd, data, len, 0, (const struct sockaddr *)to, to_len);
     return expect(n == (ssize_t)len, "sendto() to take the %zu-byte datagram, it returned %zd",
                   len, n);
-}
-
-/* The next datagram within ms, into buf; its length, or -1 if none came. */
-static int receive_datagram(int fd, char *buf, size_t cap, int ms)
-{
-    fd_set readable;
-    struct timeval wait;
-    wait.tv_sec = ms / 1000;
-    wait.tv_usec = (ms % 1000) * 1000;
-    FD_ZERO(&readable);
-    FD_SET(fd, &readable);
-    if (select(fd + 1, &readable, NULL, NULL, &wait) <= 0)
-        return -1;
-    return (int)recv(fd, buf, cap, 0);
 }
 
 static void make_question(char *q, size_t size)
@@ -158,7 +130,7 @@ static void find_beacon_announces_the_lesson_ports_by_default(void)
         return;
     expect(proc_wait_for(&beacon, "chat room 8806\n", timeout_ms(5000)),
            "the beacon to list lessons 1-6 on their ports: %s", beacon.buf);
-    fd = udp_socket_to("127.0.0.1", port, &to, &to_len);
+    fd = udp_socket_for("127.0.0.1", port, &to, &to_len);
     make_question(q, sizeof q);
     send_datagram(fd, &to, to_len, q, sizeof q);
     n = receive_datagram(fd, answer, sizeof answer - 1, timeout_ms(3000));
@@ -186,7 +158,7 @@ static void find_answer_is_never_larger_than_the_question(void)
     services[16] = NULL;
     if (!(port = beacon_start(&beacon, services)))
         return;
-    fd = udp_socket_to("127.0.0.1", port, &to, &to_len);
+    fd = udp_socket_for("127.0.0.1", port, &to, &to_len);
     make_question(q, QUESTION_SIZE);
     send_datagram(fd, &to, to_len, q, QUESTION_SIZE);
     n = receive_datagram(fd, answer, sizeof answer, timeout_ms(3000));
@@ -219,7 +191,7 @@ static void find_beacon_ignores_malformed_empty_and_huge_datagrams_and_answers_t
     int port = beacon_start(&beacon, NULL), fd, n, size = BIGGEST_DATAGRAM;
     if (!port)
         return;
-    fd = udp_socket_to("127.0.0.1", port, &to, &to_len);
+    fd = udp_socket_for("127.0.0.1", port, &to, &to_len);
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     make_question(q, sizeof q);
     send_datagram(fd, &to, to_len, "", 0);
@@ -257,7 +229,7 @@ static int loopback_broadcast_works(void)
     me.sin_family = AF_INET;
     bind(in, (struct sockaddr *)&me, sizeof me);
     getsockname(in, (struct sockaddr *)&me, &len);
-    out = udp_socket_to("127.255.255.255", ntohs(me.sin_port), &to, &to_len);
+    out = udp_socket_for("127.255.255.255", ntohs(me.sin_port), &to, &to_len);
     setsockopt(out, SOL_SOCKET, SO_BROADCAST, &on, sizeof on);
     ok = sendto(out, "hi", 2, 0, (struct sockaddr *)&to, to_len) == 2 &&
          receive_datagram(in, got, sizeof got, 1000) == 2;

@@ -5,13 +5,11 @@
  * ports of the check's own: only lesson 07 is built for a check.
  */
 #include "exercise.h"
+#include "../datagram.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,26 +45,6 @@ static int lesson_server_stand_in(int *fd)
     return ntohs(me.sin_port);
 }
 
-/* A UDP socket with the beacon's address in *to (127.0.0.1 or ::1). */
-static int udp_to(const char *host, int port, struct sockaddr_storage *to, socklen_t *len)
-{
-    memset(to, 0, sizeof *to);
-    if (strchr(host, ':') != NULL) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)to;
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons((unsigned short)port);
-        inet_pton(AF_INET6, host, &a->sin6_addr);
-        *len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)to;
-        a->sin_family = AF_INET;
-        a->sin_port = htons((unsigned short)port);
-        inet_pton(AF_INET, host, &a->sin_addr);
-        *len = sizeof *a;
-    }
-    return socket(to->ss_family, SOCK_DGRAM, 0);
-}
-
 /* Sends `count` questions (first line `head`, padded to `size`), then counts
  * the answers that come within ms. */
 static int answers_to(int fd, const struct sockaddr_storage *to, socklen_t len, const char *head,
@@ -80,17 +58,8 @@ static int answers_to(int fd, const struct sockaddr_storage *to, socklen_t len, 
     for (i = 0; i < count; i++)
         sendto(fd, q, (size_t)size, 0, (const struct sockaddr *)to, len);
     give_up = now_ms() + ms;
-    while (now_ms() < give_up) {
-        fd_set readable;
-        long long left = give_up - now_ms();
-        struct timeval wait = {(time_t)(left / 1000), (long)(left % 1000) * 1000};
-        FD_ZERO(&readable);
-        FD_SET(fd, &readable);
-        if (select(fd + 1, &readable, NULL, NULL, &wait) <= 0)
-            break;
-        if (recv(fd, got, sizeof got, 0) >= 0)
-            answers++;
-    }
+    while (now_ms() < give_up && receive_datagram(fd, got, sizeof got, (int)(give_up - now_ms())) >= 0)
+        answers++;
     return answers;
 }
 
@@ -156,7 +125,7 @@ static void check_07_2(void)
     else
         missing("without --lesson your finder should still print both servers; it printed: '%s'",
                 finder.buf);
-    fd = udp_to("127.0.0.1", port, &to, &len);
+    fd = udp_socket_to("127.0.0.1", port, &to, &len);
     if (answers_to(fd, &to, len, "socklab find 1 06\n", 18, 1, timeout_ms(1000)) == 0)
         works("a question of 18 bytes, 'socklab find 1 06' unpadded, gets no answer");
     else
@@ -182,7 +151,7 @@ static void check_07_3(void)
     int port = beacon_start(&beacon, NULL, NULL), fd, got;
     if (!port)
         return;
-    fd = udp_to("127.0.0.1", port, &to, &len);
+    fd = udp_socket_to("127.0.0.1", port, &to, &len);
     got = answers_to(fd, &to, len, "socklab find 1\n", QUESTION_SIZE, 8, timeout_ms(2000));
     if (got == 5)
         works("8 questions from 127.0.0.1 at once: 5 answers, as the limit says");
@@ -201,7 +170,7 @@ static void check_07_3(void)
     else
         missing("a 9th question within 10 s was answered: 127.0.0.1 should stay over its limit");
     close(fd);
-    fd = udp_to("::1", port, &to, &len);
+    fd = udp_socket_to("::1", port, &to, &len);
     if (fd < 0 || answers_to(fd, &to, len, "socklab find 1\n", QUESTION_SIZE, 1,
                              timeout_ms(3000)) == 1)
         works("another address (::1) is answered as before");
