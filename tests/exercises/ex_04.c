@@ -1,0 +1,2 @@
+#include "exercise.h"
+const struct exercise ex_04[] = {{0, 0, 0}};
