@@ -95,6 +95,10 @@ while read -r id lesson; do
     if [ ! -f "$TMP/$diff" ]; then
         problem "$id: no model solution $diff"; continue
     fi
+    outside=$(sed -n 's|^+++ b/||p' "$TMP/$diff" | grep -v "^lessons/$lesson/")
+    if [ -n "$outside" ]; then
+        problem "$id: the solution changes files outside lessons/$lesson/: $outside"; continue
+    fi
     if ! (cd "$TMP" && git apply --check "$diff") >"$TMP/apply.log" 2>&1; then
         problem "$id: the solution NO LONGER APPLIES to the lesson (the lesson changed under it): $(grep -m1 'error' "$TMP/apply.log"); update $diff"
         continue
