@@ -3,23 +3,11 @@
  */
 #include "exercise.h"
 
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define LESSON "01-hello"
-
-/* The port this end of a connection got from the system. */
-static int local_port(int fd)
-{
-    struct sockaddr_in me;
-    socklen_t len = sizeof me;
-    if (getsockname(fd, (struct sockaddr *)&me, &len) != 0)
-        return 0;
-    return ntohs(me.sin_port);
-}
 
 /* 01.1: with no words after HOST and PORT, the client sends "Hello from NAME". */
 static void check_01_1(void)
@@ -35,7 +23,7 @@ static void check_01_1(void)
         missing("the server received no line from your client (client said: %s)", client.buf);
         return;
     }
-    log_line(&server, "received from", line, sizeof line);
+    line_with(server.buf, "received from", line, sizeof line);
     if (strstr(line, ": Hello from ") != NULL && line[strlen(line) - 1] != ' ')
         works("with no words, your client greets with a name: the server printed '%s'", line);
     else
@@ -61,13 +49,13 @@ static void check_01_2(void)
     run_client(&client, LESSON, NULL, "127.0.0.1", port_text(port), "one", (char *)NULL);
     run_client(&client, LESSON, NULL, "127.0.0.1", port_text(port), "two", (char *)NULL);
     proc_wait_for(&server, "two\n", timeout_ms(5000));
-    log_line(&server, ": one", line, sizeof line);
+    line_with(server.buf, ": one", line, sizeof line);
     if (strncmp(line, "client #1 (127.0.0.1:", 21) == 0 && strstr(line, "): one") != NULL)
         works("the first client is number 1: '%s'", line);
     else
         missing("the first client's line should read 'client #1 (127.0.0.1:PORT): one'; your "
                 "server printed '%s'", line);
-    log_line(&server, ": two", line, sizeof line);
+    line_with(server.buf, ": two", line, sizeof line);
     if (strncmp(line, "client #2 (127.0.0.1:", 21) == 0 && strstr(line, "): two") != NULL)
         works("the count lives on from one client to the next: '%s'", line);
     else

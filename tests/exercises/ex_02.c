@@ -43,7 +43,7 @@ static void check_02_1(void)
         missing("then sent 'abc' (3 bytes): your server never printed 'got 3 bytes'");
     close(fd);
     proc_wait_for(&server, " left after", timeout_ms(3000));
-    if (log_line(&server, " left after", line, sizeof line))
+    if (line_with(server.buf, " left after", line, sizeof line))
         works("it still says when the client leaves: '%s'", line);
     else
         missing("it should still print '... left after N bytes' when the client leaves");
@@ -98,7 +98,7 @@ static void check_02_4(void)
     recv_until(fd, got, sizeof got, "three\n", timeout_ms(2000));
     close(fd);
     proc_wait_for(&server, " left after", timeout_ms(3000));
-    log_line(&server, " left after", line, sizeof line);
+    line_with(server.buf, " left after", line, sizeof line);
     if (strstr(line, " 3 lines") != NULL)
         works("sent 'one', 'two', 'three' (one cut in two pieces): '%s'", line);
     else
@@ -112,7 +112,7 @@ static void check_02_4(void)
     server.buf[0] = '\0';               /* forget the first client's lines */
     server.len = 0;
     proc_wait_for(&server, " left after", timeout_ms(3000));
-    log_line(&server, " left after", line, sizeof line);
+    line_with(server.buf, " left after", line, sizeof line);
     if (strstr(line, " 0 lines") != NULL)
         works("the next client starts at 0: '%s'", line);
     else

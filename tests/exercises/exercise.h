@@ -33,9 +33,13 @@ void missing(const char *fmt, ...);
  * on wine). Returns its exit status, -1 if it had to be stopped. */
 int run_client(struct proc *p, const char *lesson, const char *input, ...);
 
-/* The first line of a lesson server's log that contains `text`, copied to
- * out (without its newline); 0 if there is none (out then says so). */
-int log_line(const struct proc *p, const char *text, char *out, size_t cap);
+/* The port this end of a connection got from the system. */
+int local_port(int fd);
+
+/* The first line of `all` (a program's output, what a socket received) that
+ * contains `text`, copied to out without its line end; 0 if there is none
+ * (out then says so). */
+int line_with(const char *all, const char *text, char *out, size_t cap);
 
 extern const struct exercise ex_01[], ex_02[], ex_03[], ex_04[], ex_05[], ex_06[];
 
