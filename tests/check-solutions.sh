@@ -9,7 +9,7 @@
 #   1. the check FAILS on the unchanged lesson (and says what is missing);
 #   2. the model solution, solutions/NN-name/NN.K.diff, applies to the
 #      lesson (git apply, which works outside a repository too);
-#   3. the lesson with the solution builds with STRICT=1, and no file it
+#   3. the lesson with the solution builds with STRICT=1, and no C file it
 #      changes grows past LINE_BUDGET lines (the style's "about 250");
 #   4. the check PASSES on it.
 # Then the solution is taken out again (git apply -R) before the next one.
@@ -108,7 +108,7 @@ while read -r id lesson; do
     if ! build "$lesson" STRICT=1; then
         problem "$id: the lesson with its solution does not build with STRICT=1: $(grep -m1 'error' "$TMP/build.log")"
     else
-        for file in $(sed -n 's|^+++ b/||p' "$TMP/$diff"); do
+        for file in $(sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' "$TMP/$diff"); do
             lines=$(wc -l <"$TMP/$file")
             [ "$lines" -le "$LINE_BUDGET" ] || problem "$id: $file grows to $lines lines with the solution (budget: $LINE_BUDGET)"
         done
