@@ -10,7 +10,8 @@
 #   make exercises       list the lessons' exercises (id, difficulty, time, checked?)
 #   make check EX=02.2   is exercise 02.2 done? rebuilds that lesson, then checks it
 #   make check-solutions every check fails on its lesson and passes on its model
-#                        solution (solutions/), in a copy of the tree (CI runs it)
+#                        solution (solutions/), in a copy of the tree (CI runs it);
+#                        check-solutions-wine: the same with the Windows build
 #   make test-windows    cross-build with mingw-w64, run the same tests under wine
 #   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
 #   make fuzz            run the libFuzzer targets for a bounded time (clang)
@@ -64,7 +65,7 @@ BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
 .PHONY: all hello echo daytime chat doctor chatroom test test-windows \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
-        exercises check check-solutions
+        exercises check check-solutions check-solutions-wine
 
 all: $(PROGRAMS) $(TOOLS)
 tools: $(TOOLS)
@@ -148,7 +149,7 @@ exercises:
 	@awk -f tests/exercises/list.awk $(L)/*/README.md
 
 ifeq ($(OS),Windows_NT)
-check check-solutions:
+check check-solutions check-solutions-wine:
 	@echo "make $@ needs Linux (or WSL, or a Linux machine in the room): its checks start the"
 	@echo "programs and watch them with Linux calls. Build and run your code here as the README"
 	@echo "says; on Linux, make check EX=NN.K CC=x86_64-w64-mingw32-gcc checks the Windows build."
@@ -167,6 +168,11 @@ endif
 
 check-solutions:
 	sh tests/check-solutions.sh
+
+# The same against the mingw build under wine (slow: pick some with
+# EXERCISES="01.3 04.2"; SOCKLAB_WINEPREFIX=DIR for a wine of your own).
+check-solutions-wine:
+	sh tests/wine.sh sh tests/check-solutions.sh --wine
 endif
 
 # ---- fuzzing (clang + libFuzzer), bounded in time --------------------------

@@ -18,8 +18,8 @@
 # It also checks that the READMEs mark exactly these exercises "checked",
 # and that each lesson's HINTS.md has a section for each of its exercises.
 #
-# With --wine (run it through tests/wine.sh, own prefix: make
-# check-solutions-wine) the lessons are cross-built with mingw-w64 and the
+# With --wine (run it through tests/wine.sh: make check-solutions-wine;
+# SOCKLAB_WINEPREFIX=DIR for a wine of one's own) the lessons are cross-built with mingw-w64 and the
 # checks drive the .exe files under wine. EXERCISES="01.1 02.2" runs only
 # those. The source tree itself is never edited.
 set -u
