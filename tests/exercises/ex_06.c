@@ -36,14 +36,20 @@ static int join(struct conn *c, int port, const char *name)
     return hear_line(c, "you are in", line, sizeof line);
 }
 
+/* A room where ana and bob are in; 0 if it could not be had. */
+static int room_of_two(struct proc *server, struct conn *ana, struct conn *bob)
+{
+    int port = server_start(server, LESSON, NULL);
+    return port && join(ana, port, "ana") && join(bob, port, "bob");
+}
+
 /* 06.1: "/me waves" shows "* ana waves" to the others. */
 static void check_06_1(void)
 {
     static struct conn ana, bob;
     struct proc server;
     char line[512];
-    int port = server_start(&server, LESSON, NULL);
-    if (!port || !join(&ana, port, "ana") || !join(&bob, port, "bob"))
+    if (!room_of_two(&server, &ana, &bob))
         return;
     send_text(ana.fd, "/me waves\n");
     if (hear_line(&bob, "waves", line, sizeof line) && strcmp(line, "* ana waves") == 0)
@@ -74,8 +80,7 @@ static void check_06_2(void)
     static struct conn ana, bob;
     struct proc server;
     char line[512];
-    int port = server_start(&server, LESSON, NULL);
-    if (!port || !join(&ana, port, "ana") || !join(&bob, port, "bob"))
+    if (!room_of_two(&server, &ana, &bob))
         return;
     send_text(ana.fd, "/msg bob see you at noon\n");
     if (hear_line(&ana, "noon", line, sizeof line) && strcmp(line, "* to bob: see you at noon") == 0)
