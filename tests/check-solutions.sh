@@ -16,7 +16,8 @@
 # A solution that no longer applies (the lesson moved under it) is named,
 # with the file git could not patch: update the diff, the check may be fine.
 # It also checks that the READMEs mark exactly these exercises "checked",
-# and that each lesson's HINTS.md has a section for each of its exercises.
+# that each lesson's HINTS.md has a section for each of its exercises, and
+# that each README has its objectives (3-5, at the top) and quiz (4-6).
 #
 # With --wine (run it through tests/wine.sh: make check-solutions-wine;
 # SOCKLAB_WINEPREFIX=DIR for a wine of one's own) the lessons are cross-built with mingw-w64 and the
@@ -66,11 +67,27 @@ for readme in "$TMP"/lessons/*/README.md; do
     done
 done
 
+# Each README: 3-5 lines of objectives under the title, a quiz of 4-6.
+for readme in "$TMP"/lessons/*/README.md; do
+    name=lessons/$(basename "$(dirname "$readme")")/README.md
+    objectives=$(awk 'NR == 3 && !/^\*\*Objectives\.\*\*/ { exit } NR > 3 && /^$/ { exit }
+                      NR > 3 && /^- / { n++ } END { print n + 0 }' "$readme")
+    [ "$objectives" -ge 3 ] && [ "$objectives" -le 5 ] ||
+        problem "$name: 3 to 5 objectives (\"- \" lines) under \"**Objectives.**\" right under the title, found $objectives"
+    questions=$(awk '/^## / { quiz = ($0 == "## Self-check quiz") } quiz && /^[0-9]+\. / { n++ }
+                     END { print n + 0 }' "$readme")
+    [ "$questions" -ge 4 ] && [ "$questions" -le 6 ] ||
+        problem "$name: a \"## Self-check quiz\" of 4 to 6 questions, found $questions"
+done
+
 # ---- each check, both ways ---------------------------------------------------
-# Builds lesson $1 (its make target: the folder's name after NN-); $2: STRICT=1 or "".
+# Builds the programs of lesson $1 (those of "make print-programs" in its
+# folder; .exe with --wine); $2: STRICT=1 or "".
 build() {
     # shellcheck disable=SC2086
-    make -C "$TMP" "${1#*-}" $2 $BUILD_CC >"$TMP/build.log" 2>&1
+    programs=$(make -s -C "$TMP" print-programs $BUILD_CC | tr ' ' '\n' | grep "^lessons/$1/")
+    # shellcheck disable=SC2086
+    make -C "$TMP" $programs $2 $BUILD_CC >"$TMP/build.log" 2>&1
 }
 check() { (cd "$TMP" && timeout 600 ./tests/exercises/check $WINE "$1") >"$TMP/check.log" 2>&1; }
 
