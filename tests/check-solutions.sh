@@ -32,6 +32,7 @@ if [ "${1:-}" = "--wine" ]; then
     BUILD_CC="CC=x86_64-w64-mingw32-gcc"
 fi
 
+command -v git >/dev/null 2>&1 || { echo "check-solutions: git is needed to apply the solutions (Debian: apt-get install git)"; exit 1; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/socklab-solutions.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'echo; echo "check-solutions: interrupted (the source tree was never changed)"; exit 130' INT TERM HUP
