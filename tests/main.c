@@ -26,6 +26,7 @@ extern const struct test doctor_tests[];
 extern const struct test chatroom_tests[];
 extern const struct test flood_tests[];
 extern const struct test door_tests[];
+extern const struct test trace_tests[];
 extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 extern const struct test tools_tests[];
@@ -43,6 +44,7 @@ static const struct {
     {chatroom_tests, 1},
     {flood_tests, 1},
     {door_tests, 1},
+    {trace_tests, 1},
     {eliza_tests, 0},
     {docs_tests, 0},
     {tools_tests, 1},

@@ -28,6 +28,7 @@
 #include "../../common/net.h"
 #include "../../common/tcp.h"
 #include "../../common/line.h"
+#include "../../common/trace.h"
 
 #include <time.h>
 
@@ -69,9 +70,11 @@ static inline void chat_print(const struct chat *c, char *line, int len, int cut
 static inline int chat_from_peer(struct chat *c)
 {
     char line[LINE_LIMIT + 1];
-    int room, n, len, cut;
+    int room, n, len, cut, lines = 0;
     char *space = line_space(&c->from_peer, &room);
     n = recv(c->peer, space, room, 0);
+    TRACE("%d %s: recv() gave %d%s", (int)c->peer, c->peer_name, n,
+          n == 0 ? ": the peer closed" : n < 0 ? ": an error" : " bytes");
     if (n <= 0) {
         if ((len = line_rest(&c->from_peer, line)) >= 0)
             chat_print(c, line, len, 0);        /* a last line without newline */
@@ -80,10 +83,15 @@ static inline int chat_from_peer(struct chat *c)
     line_added(&c->from_peer, n);
     tcp_answer_telnet_mark(c->peer, space, n);
     while ((len = line_next(&c->from_peer, line, &cut)) >= 0) {
+        TRACE("%d %s: a whole line, %d bytes: %s", (int)c->peer, c->peer_name, len,
+              len == 0 ? "empty, goodbye" : "printed");
         if (len == 0)
             return CHAT_PEER_LEFT;
         chat_print(c, line, len, cut);
+        lines++;
     }
+    TRACE("%d %s: %d whole lines printed; a part line waits in the buffer", (int)c->peer,
+          c->peer_name, lines);
     return 0;
 }
 
@@ -106,6 +114,7 @@ static inline int chat_from_keyboard(struct chat *c)
         line[len++] = '\n';            /* a last line without one counts too */
         if (tcp_send_all(c->peer, line, (size_t)len) != 0)
             return CHAT_FAILED;
+        TRACE("keyboard: a line typed; sent %d bytes to %d %s", len, (int)c->peer, c->peer_name);
         if (len == 1)
             return CHAT_YOU_LEFT;
     }
@@ -118,6 +127,7 @@ static inline void chat_turn_away(net_socket listener)
     static const char busy[] = "Sorry, the server is busy in another chat. Try again later.\n";
     net_socket extra = accept(listener, NULL, NULL);
     if (extra != NET_INVALID) {
+        TRACE("accepted %d and turned it away: busy", (int)extra);
         tcp_turn_away(extra, busy);
         printf("(turned away a second client: one conversation at a time)\n");
     }
@@ -162,6 +172,7 @@ static inline int chat_run(struct chat *c)
         /* Sleeps until at least one of them has something for us. */
         ready = select((int)(top + 1), &readable, NULL, NULL,
                        leaving || bounded ? &patience : NULL);
+        trace_round(ready, &readable, NULL, top, c->listener);
         if (ready < 0 && net_error() == NET_EINTR)
             continue;
         if (ready < 0) {

@@ -28,6 +28,7 @@
  *     let go after STALL_MS.
  */
 #include "../../common/tcp.h"
+#include "../../common/trace.h"
 #include "patient.h"
 
 #define PROG "doctor server"
@@ -35,7 +36,7 @@
 #define SCRIPT_NAME "doctor.script"
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [-s SCRIPT] [--per-address N] [PORT]\n"
+    "usage: server [-b ADDRESS] [-s SCRIPT] [--per-address N] [--trace] [PORT]\n"
     "  ELIZA with the DOCTOR script, for many patients at once. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
     "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
@@ -43,6 +44,7 @@ static const char usage[] =
     "  --per-address N  at most N patients from one address (default 4, not counting this\n"
     "                   machine's own; given, it counts them too; 0: no limit). Raise it for\n"
     "                   a class behind one NAT\n"
+    "  --trace          tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help       show this help\n";
 
 static struct waiting_room room;
@@ -66,6 +68,7 @@ static void admit(net_socket listener, const eliza_script *script)
         return;
     }
     net_addr_text((struct sockaddr *)&addr, who, sizeof who);
+    TRACE("accepted %s as socket %d", who, (int)s);
     refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, (struct sockaddr *)&addr,
                                 who, why, sizeof why);
     if (refusal != NULL) {
@@ -121,6 +124,8 @@ static void answer_lines(struct patient *p)
             discharge(&room, p, "was cut off");
             return;
         }
+        TRACE("%d %s: a line of %d bytes; queued a %d-byte answer, sent %d", (int)p->sock, p->who,
+              len, (int)strlen(reply) + 1, (int)strlen(reply) + 1 - p->out_len);
     }
     if (p->ended && p->out_len == 0)
         discharge(&room, p, "left");
@@ -131,6 +136,8 @@ static void hear_patient(struct patient *p)
     int space_left, n;
     char *space = line_space(&p->in, &space_left);
     n = recv(p->sock, space, space_left, 0);
+    TRACE("%d %s: recv() gave %d%s", (int)p->sock, p->who, n, n > 0 ? " bytes" : n == 0 ?
+          ": the patient closed" : ": no bytes after all, or an error");
     if (n > 0) {
         line_added(&p->in, n);
         tcp_answer_telnet_mark(p->sock, space, n);
@@ -141,6 +148,16 @@ static void hear_patient(struct patient *p)
         return;
     }
     answer_lines(p);
+}
+
+/* A patient whose reply still waits was not read: the reply goes first. */
+static void send_waiting_reply(struct patient *p)
+{
+    int waiting = p->out_len, s = (int)p->sock, done = keep_sending(&room, p);
+    TRACE("%d %s: held back, not read: %d bytes of a reply wait; send() took %d", s, p->who,
+          waiting, waiting - p->out_len);
+    if (done)
+        answer_lines(p);                /* the lines that waited for it */
 }
 
 /* Who is in which set: that is the policy. Returns the highest descriptor. */
@@ -172,8 +189,9 @@ static void serve_round(net_socket listener, const eliza_script *script)
     fd_set readable, writable;
     struct timeval second = {1, 0};     /* wake up now and then to notice Ctrl+C */
     net_socket top = watch(listener, &readable, &writable);
-    int i;
-    if (select((int)(top + 1), &readable, &writable, NULL, &second) < 0) {
+    int i, ready = select((int)(top + 1), &readable, &writable, NULL, &second);
+    trace_round(ready, &readable, &writable, top, listener);
+    if (ready < 0) {
         if (net_error() != NET_EINTR)
             printf("select() failed: %s\n", net_strerror(net_error()));
         return;
@@ -181,12 +199,10 @@ static void serve_round(net_socket listener, const eliza_script *script)
     room.now = net_now_ms();
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
-        if (p->sock != NET_INVALID && p->out_len > 0) {
-            if (keep_sending(&room, p))
-                answer_lines(p);        /* the lines that waited for it */
-        } else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable)) {
+        if (p->sock != NET_INVALID && p->out_len > 0)
+            send_waiting_reply(p);
+        else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable))
             hear_patient(p);
-        }
     }
     if (FD_ISSET(listener, &readable))
         admit(listener, script);
@@ -216,6 +232,7 @@ int main(int argc, char **argv)
     net_socket listener;
     int i;
 
+    trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     admission_configure(&room.rules, values[2], usage);
