@@ -28,7 +28,7 @@ static int start_pair(struct proc *server, struct proc *client)
     argv[1] = port_text(port);
     if (proc_startv(client, bin_path("04-chat", "client"), argv) != 0)
         return 0;
-    return expect(proc_wait_for(client, "server: Welcome to my chat room!", timeout_ms(10000)),
+    return expect(proc_wait_for(client, "server: Hello, this is a one-on-one chat", timeout_ms(10000)),
                   "the client to print the greeting, got: %s", client->buf) &&
            expect(proc_wait_for(server, "connected: type to chat", timeout_ms(5000)),
                   "the server to say who connected, got: %s", server->buf) ? port : 0;
@@ -67,7 +67,7 @@ static void chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes(void)
     if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
         return;
     recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(5000));
-    expect_has("greeting", greeting, "Welcome to my chat room!");
+    expect_has("greeting", greeting, "this is a one-on-one chat");
     send_text(fd, "spl");
     usleep(150000);
     send_text(fd, "it li");
@@ -137,7 +137,7 @@ static void next_client_gets_the_typed_line(struct proc *server, int port, const
     if (!expect((fd = tcp_connect("127.0.0.1", port)) >= 0, "the next client to connect"))
         return;
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+    expect_has("the next client's greeting", buf, "this is a one-on-one chat");
     proc_write(server, typed);
     buf[0] = '\0';
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
@@ -243,7 +243,7 @@ static void chat_server_with_no_keyboard_hangs_up_on_a_silent_client(void)
     buf[0] = '\0';
     if ((fd = tcp_connect("127.0.0.1", port)) >= 0) {   /* the seat is free again */
         recv_until(fd, buf, sizeof buf, "Welcome", timeout_ms(5000));
-        expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+        expect_has("the next client's greeting", buf, "this is a one-on-one chat");
         close(fd);
     }
     server_stop(&server);
@@ -328,7 +328,7 @@ static void chat_works_with_nc_as_the_client(void)
     argv[2] = port_text(port);
     if (proc_start_native(&nc, "nc", argv) != 0)
         return;
-    expect(proc_wait_for(&nc, "Welcome to my chat room!", timeout_ms(5000)), "nc to show the greeting");
+    expect(proc_wait_for(&nc, "this is a one-on-one chat", timeout_ms(5000)), "nc to show the greeting");
     proc_write(&nc, "typed in nc\r\n");
     expect(proc_wait_for(&server, "client: typed in nc\n", timeout_ms(5000)),
            "the server to print nc's line without the CR");
@@ -352,7 +352,7 @@ static void chat_works_with_telnet_as_the_client(void)
     argv[1] = port_text(port);
     if (proc_start_native(&telnet, "telnet", argv) != 0)
         return;
-    expect(proc_wait_for(&telnet, "Welcome to my chat room!", timeout_ms(5000)),
+    expect(proc_wait_for(&telnet, "this is a one-on-one chat", timeout_ms(5000)),
            "telnet to show the greeting, got: %s", telnet.buf);
     proc_write(&telnet, "typed in telnet\n");     /* telnet sends CR LF */
     expect(proc_wait_for(&server, "client: typed in telnet\n", timeout_ms(5000)),
