@@ -547,11 +547,14 @@ static void put_bullet(struct text *t, struct state *st, int depth, const char *
     put_inline(t, text);
 }
 
-/* Lines of text, about, for `chars` characters at `per_line` a line. */
+/* Lines of text, about, for the characters a reader sees of `s` (no
+ * marker, no ` or *) at `per_line` a line. */
 static int text_lines(const char *s, int per_line)
 {
-    int chars = (int)strlen(s);
-    return chars / per_line + 1;
+    int chars = 0;
+    for (s += strspn(s, "#- "); *s; s++)
+        chars += *s != '`' && *s != '*';
+    return chars > 0 ? (chars + per_line - 1) / per_line : 1;
 }
 
 /* What the slide starting after line `i` leaves for its code, per block, in
@@ -601,7 +604,6 @@ static void build_deck(struct text *t, struct lines *src)
             put(t, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
             put(t, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
             put(t, "<meta name=\"generator\" content=\"socklab slides/build.c from slides/src\">\n");
-            put(t, "<link rel=\"icon\" href=\"data:,\">\n");   /* no request for /favicon.ico */
             put(t, "<title>");
             put_escaped(t, title);
             put(t, "</title>\n");

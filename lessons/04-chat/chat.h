@@ -73,8 +73,7 @@ static inline int chat_from_peer(struct chat *c)
     int room, n, len, cut, lines = 0;
     char *space = line_space(&c->from_peer, &room);
     n = recv(c->peer, space, room, 0);
-    TRACE("%d %s: recv() gave %d%s", (int)c->peer, c->peer_name, n,
-          n == 0 ? ": the peer closed" : n < 0 ? ": an error" : " bytes");
+    TRACE("%d %s: recv() gave %d (0: closed)", (int)c->peer, c->peer_name, n);
     if (n <= 0) {
         if ((len = line_rest(&c->from_peer, line)) >= 0)
             chat_print(c, line, len, 0);        /* a last line without newline */
@@ -83,14 +82,12 @@ static inline int chat_from_peer(struct chat *c)
     line_added(&c->from_peer, n);
     tcp_answer_telnet_mark(c->peer, space, n);
     while ((len = line_next(&c->from_peer, line, &cut)) >= 0) {
-        TRACE("%d %s: a whole line, %d bytes: %s", (int)c->peer, c->peer_name, len,
-              len == 0 ? "empty, goodbye" : "printed");
         if (len == 0)
             return CHAT_PEER_LEFT;
         chat_print(c, line, len, cut);
         lines++;
     }
-    TRACE("%d %s: %d whole lines printed; a part line waits in the buffer", (int)c->peer,
+    TRACE("%d %s: printed %d whole lines; any part line waits in the buffer", (int)c->peer,
           c->peer_name, lines);
     return 0;
 }
