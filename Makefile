@@ -166,7 +166,7 @@ mutate:
 
 # make bench BENCH=quick (shorter), BENCH=flood (only the flood runs), or both.
 bench: chatroom
-	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c tests/bench/flood.c
+	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c tests/bench/flood.c tests/bench/squat.c
 	tests/bench/load $(addprefix --,$(BENCH))
 
 # The programs this file builds, one line (tests/msvc-makefile.sh compares

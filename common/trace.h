@@ -14,9 +14,11 @@
  * that tests and scripts parse. In a terminal both show, interleaved;
  * `2>trace.txt` keeps the trace apart, `2>/dev/null` hides it.
  *
- * Off, it costs one test of a flag where a trace line would be: TRACE()
- * evaluates its arguments only when tracing is on. Rounds where select()
- * only timed out are not shown.
+ * Off, it costs one test of a flag where a trace line would be: TRACE(on,
+ * ...) evaluates its other arguments only when `on`. The flag lives with
+ * the server's own state (a field set from trace_wanted()), so every file
+ * of a lesson sees the same one. Rounds where select() only timed out are
+ * not shown.
  */
 #ifndef SOCKLAB_TRACE_H
 #define SOCKLAB_TRACE_H
@@ -27,10 +29,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int trace_on;            /* set by --trace (trace_wanted) */
-
-/* One line of the trace, indented under its round: TRACE("%s: read %d bytes", ...). */
-#define TRACE(...) do { if (trace_on) trace_say(__VA_ARGS__); } while (0)
+/* One line of the trace, under its round: TRACE(sv->trace, "%d: read %d bytes", ...). */
+#define TRACE(on, ...) do { if (on) trace_say(__VA_ARGS__); } while (0)
 
 static inline void trace_say(const char *fmt, ...)
 {
@@ -44,10 +44,10 @@ static inline void trace_say(const char *fmt, ...)
 }
 
 /* Takes --trace out of the command line (it has no value, unlike the
- * options net_parse_args() knows) and turns tracing on if it was there. */
-static inline void trace_wanted(int *argc, char **argv)
+ * options net_parse_args() knows); 1 if it was there. */
+static inline int trace_wanted(int *argc, char **argv)
 {
-    int i, kept = 1;
+    int i, kept = 1, on = 0;
     for (i = 1; i < *argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             while (i < *argc)
@@ -55,11 +55,12 @@ static inline void trace_wanted(int *argc, char **argv)
             break;
         }
         if (strcmp(argv[i], "--trace") == 0)
-            trace_on = 1;
+            on = 1;
         else
             argv[kept++] = argv[i];
     }
     *argc = kept;
+    return on;
 }
 
 /* Appends " [S]" (" [S label]" for `named`) for each socket up to top left
@@ -79,13 +80,13 @@ static inline void trace_list(char *out, size_t cap, const fd_set *set, net_sock
 /* The round's first line: how many sockets select() said were ready, and
  * which (by descriptor, the numbers fd_set holds). A round where select()
  * only timed out prints nothing. Call it right after select(). */
-static inline void trace_round(int ready, const fd_set *readable, const fd_set *writable,
-                               net_socket top, net_socket listener)
+static inline void trace_round(int on, int ready, const fd_set *readable,
+                               const fd_set *writable, net_socket top, net_socket listener)
 {
     static long round;
     char line[600];
     round++;
-    if (!trace_on || ready <= 0)
+    if (!on || ready <= 0)
         return;
     snprintf(line, sizeof line, "round %ld: select() says %d ready: read", round, ready);
     trace_list(line, sizeof line, readable, top, listener, "listener");

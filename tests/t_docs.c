@@ -717,6 +717,11 @@ static void docs_course_plan_runs_as_written(void)
     run_doc("docs/COURSE.md", ".", "8806");
 }
 
+static void docs_setup_runs_as_written(void)
+{
+    run_doc("docs/SETUP.md", ".", "8801");
+}
+
 /* ---- what every lesson README holds ---------------------------------------- */
 
 static const char *const readmes[] = {
@@ -996,6 +1001,7 @@ const struct test docs_tests[] = {
     {"docs_readme_06_chatroom_runs_as_written", docs_readme_06_chatroom_runs_as_written},
     {"docs_top_readme_runs_as_written", docs_top_readme_runs_as_written},
     {"docs_course_plan_runs_as_written", docs_course_plan_runs_as_written},
+    {"docs_setup_runs_as_written", docs_setup_runs_as_written},
     {"slides_built_decks_match_the_lesson_sources", slides_built_decks_match_the_lesson_sources},
     {"slides_code_is_copied_verbatim_from_the_named_lines",
      slides_code_is_copied_verbatim_from_the_named_lines},

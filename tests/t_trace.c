@@ -66,6 +66,60 @@ static void trace_chat_shows_the_clients_line_read_and_a_typed_line_sent(void)
     server_stop(&server);
 }
 
+/* Joins the room as `name`; the socket, or -1. */
+static int join_room(int port, const char *name)
+{
+    char got[2048], line[64];
+    int fd = tcp_connect("127.0.0.1", port);
+    if (fd < 0)
+        return -1;
+    recv_until(fd, got, sizeof got, "your name?", timeout_ms(5000));
+    snprintf(line, sizeof line, "%s\n", name);
+    send_text(fd, line);
+    recv_until(fd, got, sizeof got, "you are in", timeout_ms(5000));
+    expect_has("joining", got, "you are in");
+    return fd;
+}
+
+static void trace_chatroom_shows_a_line_read_then_sent_to_each_member(void)
+{
+    const char *extra[] = {"--trace", NULL};
+    static const char *const others[] = {"bo", "cy"};
+    struct proc server;
+    char got[2048], text[64];
+    long read, heard;
+    int ana, bo, cy, k, port = server_start(&server, "06-chatroom", extra);
+    if (!port)
+        return;
+    bo = join_room(port, "bo");
+    cy = join_room(port, "cy");
+    ana = join_room(port, "ana");
+    if (ana < 0 || bo < 0 || cy < 0)
+        return;
+    proc_wait_for(&server, "ana joined", timeout_ms(5000));
+    send_text(ana, "hello all\n");
+    recv_until(bo, got, sizeof got, "hello all", timeout_ms(5000));
+    expect_has("bo's copy of the line", got, "ana: hello all");
+    recv_until(cy, got, sizeof got, "hello all", timeout_ms(5000));
+    proc_wait_for(&server, "cy: sent 16 bytes", timeout_ms(5000));
+    read = where(&server, "ana's 10 bytes read", "ana: recv() gave 10");
+    heard = where(&server, "her line found in them", "ana: a line of 9 bytes, for the room");
+    expect(read >= 0 && heard > read, "the read before the line; got:\n%s", server.buf);
+    for (k = 0; k < 2; k++) {       /* "ana: hello all\n" is 16 bytes, for each of the others */
+        long queued, sent;
+        snprintf(text, sizeof text, "%s: queued 16 bytes", others[k]);
+        queued = where(&server, "the line queued for each member", text);
+        snprintf(text, sizeof text, "%s: sent 16 bytes", others[k]);
+        sent = where(&server, "the line sent to each member", text);
+        expect(queued > heard && sent > queued, "%s: heard, then queued, then sent; got:\n%s",
+               others[k], server.buf);
+    }
+    close(ana);
+    close(bo);
+    close(cy);
+    server_stop(&server);
+}
+
 static void trace_is_silent_without_the_option(void)
 {
     struct proc server;
@@ -89,6 +143,8 @@ const struct test trace_tests[] = {
      trace_doctor_shows_a_line_read_then_its_answer_queued_and_sent},
     {"trace_chat_shows_the_clients_line_read_and_a_typed_line_sent",
      trace_chat_shows_the_clients_line_read_and_a_typed_line_sent},
+    {"trace_chatroom_shows_a_line_read_then_sent_to_each_member",
+     trace_chatroom_shows_a_line_read_then_sent_to_each_member},
     {"trace_is_silent_without_the_option", trace_is_silent_without_the_option},
     {NULL, NULL},
 };

@@ -46,6 +46,7 @@ struct chat {
     net_socket keyboard;            /* from net_keyboard_open(); NET_INVALID once it ended */
     net_socket listener;            /* server only: turn newcomers away; else NET_INVALID */
     const char *peer_name;          /* how we label the peer's lines: "server", "client" */
+    int trace;                      /* server only: --trace, each select() round on stderr */
     int silence_s;                  /* server only: once nobody can type here, hang up
                                        after this many seconds of silence (0: never) */
     struct line_buffer from_peer;
@@ -73,7 +74,7 @@ static inline int chat_from_peer(struct chat *c)
     int room, n, len, cut, lines = 0;
     char *space = line_space(&c->from_peer, &room);
     n = recv(c->peer, space, room, 0);
-    TRACE("%d %s: recv() gave %d (0: closed)", (int)c->peer, c->peer_name, n);
+    TRACE(c->trace, "%d %s: recv() gave %d (0: closed)", (int)c->peer, c->peer_name, n);
     if (n <= 0) {
         if ((len = line_rest(&c->from_peer, line)) >= 0)
             chat_print(c, line, len, 0);        /* a last line without newline */
@@ -87,8 +88,8 @@ static inline int chat_from_peer(struct chat *c)
         chat_print(c, line, len, cut);
         lines++;
     }
-    TRACE("%d %s: printed %d whole lines; any part line waits in the buffer", (int)c->peer,
-          c->peer_name, lines);
+    TRACE(c->trace, "%d %s: printed %d whole lines; any part line waits in the buffer",
+          (int)c->peer, c->peer_name, lines);
     return 0;
 }
 
@@ -111,7 +112,8 @@ static inline int chat_from_keyboard(struct chat *c)
         line[len++] = '\n';            /* a last line without one counts too */
         if (tcp_send_all(c->peer, line, (size_t)len) != 0)
             return CHAT_FAILED;
-        TRACE("keyboard: a line typed; sent %d bytes to %d %s", len, (int)c->peer, c->peer_name);
+        TRACE(c->trace, "keyboard: a line typed; sent %d bytes to %d %s", len, (int)c->peer,
+              c->peer_name);
         if (len == 1)
             return CHAT_YOU_LEFT;
     }
@@ -119,12 +121,12 @@ static inline int chat_from_keyboard(struct chat *c)
 }
 
 /* Server only: someone else connected while we chat. Tell them, politely. */
-static inline void chat_turn_away(net_socket listener)
+static inline void chat_turn_away(const struct chat *c)
 {
     static const char busy[] = "Sorry, the server is busy in another chat. Try again later.\n";
-    net_socket extra = accept(listener, NULL, NULL);
+    net_socket extra = accept(c->listener, NULL, NULL);
     if (extra != NET_INVALID) {
-        TRACE("accepted %d and turned it away: busy", (int)extra);
+        TRACE(c->trace, "accepted %d and turned it away: busy", (int)extra);
         tcp_turn_away(extra, busy);
         printf("(turned away a second client: one conversation at a time)\n");
     }
@@ -169,7 +171,7 @@ static inline int chat_run(struct chat *c)
         /* Sleeps until at least one of them has something for us. */
         ready = select((int)(top + 1), &readable, NULL, NULL,
                        leaving || bounded ? &patience : NULL);
-        trace_round(ready, &readable, NULL, top, c->listener);
+        trace_round(c->trace, ready, &readable, NULL, top, c->listener);
         if (ready < 0 && net_error() == NET_EINTR)
             continue;
         if (ready < 0) {
@@ -191,7 +193,7 @@ static inline int chat_run(struct chat *c)
             left_at = time(NULL);
         }
         if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
-            chat_turn_away(c->listener);
+            chat_turn_away(c);
     }
 }
 

@@ -103,7 +103,7 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
         if (chat->keyboard != NET_INVALID)
             chat_watch(chat->keyboard, &readable, &top);
         ready = select((int)(top + 1), &readable, NULL, NULL, NULL);
-        trace_round(ready, &readable, NULL, top, chat->listener);
+        trace_round(chat->trace, ready, &readable, NULL, top, chat->listener);
         if (ready < 0) {
             if (net_error() != NET_EINTR)
                 net_fail(PROG, "select()", net_error());
@@ -117,7 +117,7 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
         client = accept(chat->listener, (struct sockaddr *)&peer, &len);
         if (client != NET_INVALID) {
             net_addr_text((struct sockaddr *)&peer, who, who_size);
-            TRACE("accepted %s as socket %d", who, (int)client);
+            TRACE(chat->trace, "accepted %s as socket %d", who, (int)client);
             /* a client whose laptop vanished is noticed (common/net.h) */
             net_keepalive(client, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S,
                           NET_KEEPALIVE_COUNT);
@@ -160,7 +160,7 @@ int main(int argc, char **argv)
     char who[NET_ADDR_TEXT];
     int end;
 
-    trace_wanted(&argc, argv);
+    chat.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     chat.silence_s = (int)net_number_arg(values[1], "--silence", 1, 86400, SILENCE_S, usage);

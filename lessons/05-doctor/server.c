@@ -68,7 +68,7 @@ static void admit(net_socket listener, const eliza_script *script)
         return;
     }
     net_addr_text((struct sockaddr *)&addr, who, sizeof who);
-    TRACE("accepted %s as socket %d", who, (int)s);
+    TRACE(room.trace, "accepted %s as socket %d", who, (int)s);
     refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, (struct sockaddr *)&addr,
                                 who, why, sizeof why);
     if (refusal != NULL) {
@@ -124,8 +124,9 @@ static void answer_lines(struct patient *p)
             discharge(&room, p, "was cut off");
             return;
         }
-        TRACE("%d %s: a line of %d bytes; queued a %d-byte answer, sent %d", (int)p->sock, p->who,
-              len, (int)strlen(reply) + 1, (int)strlen(reply) + 1 - p->out_len);
+        TRACE(room.trace, "%d %s: a line of %d bytes; queued a %d-byte answer, sent %d",
+              (int)p->sock, p->who, len, (int)strlen(reply) + 1,
+              (int)strlen(reply) + 1 - p->out_len);
     }
     if (p->ended && p->out_len == 0)
         discharge(&room, p, "left");
@@ -136,8 +137,8 @@ static void hear_patient(struct patient *p)
     int space_left, n;
     char *space = line_space(&p->in, &space_left);
     n = recv(p->sock, space, space_left, 0);
-    TRACE("%d %s: recv() gave %d%s", (int)p->sock, p->who, n, n > 0 ? " bytes" : n == 0 ?
-          ": the patient closed" : ": no bytes after all, or an error");
+    TRACE(room.trace, "%d %s: recv() gave %d%s", (int)p->sock, p->who, n,
+          n > 0 ? " bytes" : n == 0 ? ": the patient closed" : ": none after all, or an error");
     if (n > 0) {
         line_added(&p->in, n);
         tcp_answer_telnet_mark(p->sock, space, n);
@@ -154,8 +155,8 @@ static void hear_patient(struct patient *p)
 static void send_waiting_reply(struct patient *p)
 {
     int waiting = p->out_len, s = (int)p->sock, done = keep_sending(&room, p);
-    TRACE("%d %s: held back, not read: %d bytes of a reply wait; send() took %d", s, p->who,
-          waiting, waiting - p->out_len);
+    TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait; send() took %d",
+          s, p->who, waiting, waiting - p->out_len);
     if (done)
         answer_lines(p);                /* the lines that waited for it */
 }
@@ -190,7 +191,7 @@ static void serve_round(net_socket listener, const eliza_script *script)
     struct timeval second = {1, 0};     /* wake up now and then to notice Ctrl+C */
     net_socket top = watch(listener, &readable, &writable);
     int i, ready = select((int)(top + 1), &readable, &writable, NULL, &second);
-    trace_round(ready, &readable, &writable, top, listener);
+    trace_round(room.trace, ready, &readable, &writable, top, listener);
     if (ready < 0) {
         if (net_error() != NET_EINTR)
             printf("select() failed: %s\n", net_strerror(net_error()));
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
     net_socket listener;
     int i;
 
-    trace_wanted(&argc, argv);
+    room.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     admission_configure(&room.rules, values[2], usage);

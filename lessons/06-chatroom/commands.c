@@ -8,8 +8,7 @@
  * and for each private message, without its text: enough to trace who
  * said what to whom, nothing of what was said.
  */
-#include "../../common/net.h"   /* net_now_ms() only: the room has no sockets */
-#include "room.h"
+#include "room.h"                 /* and net.h, for net_now_ms() */
 
 #include <stdio.h>
 #include <string.h>
@@ -30,14 +29,14 @@ static void list_members(struct room *r, int seat)
     int i;
     char count[48];
     int len = snprintf(count, sizeof count, "* %d here:", r->present);
-    r->send(r->server, seat, count, (size_t)len);
+    queue_text(r->server, seat, count, (size_t)len);
     for (i = 0; i < r->nseats; i++) {
         if (r->seats[i].named) {
-            r->send(r->server, seat, " ", 1);
-            r->send(r->server, seat, r->seats[i].name, strlen(r->seats[i].name));
+            queue_text(r->server, seat, " ", 1);
+            queue_text(r->server, seat, r->seats[i].name, strlen(r->seats[i].name));
         }
     }
-    r->send(r->server, seat, "\r\n", 2);
+    queue_text(r->server, seat, "\r\n", 2);
 }
 
 /* Each new name is a notice to everyone: a loop of /nick would flood every
@@ -119,7 +118,7 @@ enum room_event room_command(struct room *r, int seat, char *line)
     if (strcmp(line, "/who") == 0)
         list_members(r, seat);
     else if (strcmp(line, "/help") == 0)
-        r->send(r->server, seat, help_text, sizeof help_text - 1);
+        queue_text(r->server, seat, help_text, sizeof help_text - 1);
     else if (strcmp(line, "/nick") == 0)
         change_name(r, seat, args);
     else if (strcmp(line, "/msg") == 0)

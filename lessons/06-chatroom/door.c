@@ -28,9 +28,9 @@ static int per_address_rules_apply(const struct server *sv, const struct sockadd
 static int seats_held_by(const struct server *sv, const char *addr)
 {
     int seat, n = 0;
-    for (seat = 0; seat < sv->max_clients; seat++)
-        n += sv->clients[seat].s != NET_INVALID && !sv->clients[seat].leave_by &&
-             net_same_host(sv->clients[seat].addr, addr);
+    for (seat = 0; seat < sv->room.nseats; seat++)
+        n += sv->room.seats[seat].s != NET_INVALID && !sv->room.seats[seat].leave_by &&
+             net_same_host(sv->room.seats[seat].addr, addr);
     return n;
 }
 
@@ -89,12 +89,12 @@ static void seat_newcomer(struct server *sv, net_socket s, const struct sockaddr
         tcp_turn_away(s, why);
         return;
     }
-    while (sv->clients[seat].s != NET_INVALID)
+    while (sv->room.seats[seat].s != NET_INVALID)
         seat++;
-    sv->clients[seat].s = s;
-    sv->clients[seat].arrived = sv->now;
-    line_init(&sv->clients[seat].in);
-    strcpy(sv->clients[seat].addr, addr);
+    sv->room.seats[seat].s = s;
+    sv->room.seats[seat].arrived = sv->now;
+    line_init(&sv->room.seats[seat].in);
+    strcpy(sv->room.seats[seat].addr, addr);
     net_set_nonblocking(s);
     net_no_delay(s);                    /* we gather each round's lines ourselves */
     net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
@@ -126,7 +126,7 @@ void accept_newcomers(struct server *sv)
 const char *no_name_yet(struct server *sv, int seat)
 {
     static const char told[] = "* no name in time: goodbye\r\n";
-    if (sv->members[seat].named || sv->now - sv->clients[seat].arrived < sv->name_timeout_ms)
+    if (sv->room.seats[seat].named || sv->now - sv->room.seats[seat].arrived < sv->name_timeout_ms)
         return NULL;
     queue_text(sv, seat, told, sizeof told - 1);
     return "dropped: chose no name in time";

@@ -16,13 +16,15 @@
 
 enum { SAY_MAX = LINE_LIMIT + 2 * NAME_MAX_BYTES + 64 };   /* a line plus prefixes */
 
-void room_init(struct room *r, struct member *seats, int nseats, room_send_fn *send, void *server)
+void room_init(struct room *r, struct member *seats, int capacity, struct server *server)
 {
-    memset(seats, 0, (size_t)nseats * sizeof *seats);
+    int seat;
+    memset(seats, 0, (size_t)capacity * sizeof *seats);
+    for (seat = 0; seat < capacity; seat++)
+        seats[seat].s = NET_INVALID;
     r->seats = seats;
-    r->nseats = nseats;
+    r->nseats = 0;
     r->present = 0;
-    r->send = send;
     r->server = server;
 }
 
@@ -47,7 +49,7 @@ void room_say(struct room *r, int seat, const char *fmt, ...)
     va_start(ap, fmt);
     len = format_line(text, fmt, ap);
     va_end(ap);
-    r->send(r->server, seat, text, (size_t)len);
+    queue_text(r->server, seat, text, (size_t)len);
 }
 
 /* Formats once, then queues the same bytes for every named member but one. */
@@ -61,7 +63,7 @@ void room_tell_others(struct room *r, int except, const char *fmt, ...)
     va_end(ap);
     for (seat = 0; seat < r->nseats; seat++)
         if (r->seats[seat].named && seat != except)
-            r->send(r->server, seat, text, (size_t)len);
+            queue_text(r->server, seat, text, (size_t)len);
 }
 
 /* ---- arriving and choosing a name (names.c: which names) --------------- */
@@ -77,6 +79,8 @@ static const char *people(int n)
 
 void room_arrive(struct room *r, int seat)
 {
+    if (seat >= r->nseats)              /* every loop over the seats stops there */
+        r->nseats = seat + 1;
     r->seats[seat].connected = 1;
     r->seats[seat].named = 0;
     r->seats[seat].nick_clock = 0;

@@ -1,18 +1,22 @@
 /*
- * room.h - the chat room's rules, with no sockets in sight.
+ * room.h - the chat room's rules, with no socket calls in sight.
  *
  * server.c moves bytes; this half decides what they mean: who may take
  * which name (names.c), what each command does (commands.c), which text
  * reaches whom, and which bytes must be shown as '?' (room.c). Because
- * none of it touches a socket, a fuzzer can throw millions of lines at it
+ * none of it calls the network, a fuzzer can throw millions of lines at it
  * (tests/fuzz/fuzz_chatroom.c).
  *
- * The room talks through one function the server hands it, send(), which
- * queues text for one seat. Seats are numbered 0..nseats-1, like the
- * server's connections, so both sides use the same number for a person.
+ * The room talks through one function, queue_text(), which the server
+ * defines (clients.c): it puts text in a member's outbox. Seats are
+ * numbered from 0; a member is everything about one seat, its connection
+ * as well as its name.
  */
 #ifndef SOCKLAB_ROOM_H
 #define SOCKLAB_ROOM_H
+
+#include "../../common/net.h"   /* net_socket: a member is also a connection */
+#include "../../common/line.h"
 
 #include <stddef.h>
 
@@ -30,26 +34,47 @@ enum room_event {
     ROOM_QUIT           /* typed /quit: the server should close the connection */
 };
 
+/* One person: their connection, which the server's files use (server.c,
+ * door.c, clients.c), and who they are, which the room's files use (room.c,
+ * names.c, commands.c). One struct, so that a seat is one thing. */
 struct member {
-    int connected;      /* a connection sits in this seat */
-    int named;          /* it chose a name, so it is in the room */
+    /* the connection */
+    net_socket s;               /* NET_INVALID: the seat is free */
+    struct line_buffer in;      /* bytes received, not yet a whole line */
+    int unheard;                /* whole lines wait in `in`: the room was held back */
+    char *out;                  /* outbox: bytes queued, not yet taken by send() */
+    size_t out_len, out_cap;
+    long long last_sent;        /* when send() last took bytes (or the outbox filled) */
+    long long slow_since;       /* 0, or since when it holds the room back ... */
+    size_t taken;               /* ... and how many bytes send() took since then */
+    int overflowed;             /* passed OUTBOX_CAP: drop it at the end of the round */
+    long long leave_by;         /* 0, or leaving: its outbox goes out until then */
+    long long arrived;          /* when it connected: a name is due in time */
+    char addr[NET_ADDR_TEXT];
+    /* who it is */
+    int connected;              /* in the room: greeted, and not gone yet */
+    int named;                  /* it chose a name, so it is in the room */
     char name[NAME_MAX_BYTES + 1];
     char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
-    long long nick_clock;           /* ms: where its /nick changes have got to */
+    long long nick_clock;       /* ms: where its /nick changes have got to */
 };
 
-/* Queues len bytes of text for the connection in `seat`. */
-typedef void room_send_fn(void *server, int seat, const char *text, size_t len);
-
+struct server;                  /* the server's state (server.h): the room only */
+                                /* hands it back to queue_text() */
 struct room {
     struct member *seats;
-    int nseats;
-    int present;        /* members with a name */
-    room_send_fn *send;
-    void *server;       /* handed back to send() */
+    int nseats;                 /* seats in use: 0..nseats-1, the highest taken */
+                                /* and those below it (free ones: s invalid) */
+    int present;                /* members with a name */
+    struct server *server;
 };
 
-void room_init(struct room *r, struct member *seats, int nseats, room_send_fn *send, void *server);
+/* The room's one way out, defined by the server (clients.c): queues len
+ * bytes of text for the member in `seat`; send() takes them later. */
+void queue_text(struct server *sv, int seat, const char *text, size_t len);
+
+/* Every one of the `capacity` seats free (s == NET_INVALID). */
+void room_init(struct room *r, struct member *seats, int capacity, struct server *server);
 /* A connection took `seat`: greet it and ask for a name. */
 void room_arrive(struct room *r, int seat);
 /* One line of len bytes from `seat` (without its newline, NUL-terminated).

@@ -4,9 +4,10 @@
  *
  * Everyone who connects picks a name, then every line they type reaches
  * everyone else as "NAME: line". /who, /nick, /msg, /quit and /help do the
- * rest. This file is the select() loop; clients.c is one connection's life
- * (arriving, its outbox, leaving); room.c, names.c and commands.c hold the
- * rules.
+ * rest. This file is the select() loop; door.c lets newcomers in;
+ * clients.c is one connection's life (its outbox, leaving); room.c,
+ * names.c and commands.c hold the rules. A member, connection and name,
+ * is one struct (room.h), in seat i of the room.
  *
  * Build:  make chatroom, or by hand with every .c file but client.c:
  *         cc server.c clients.c room.c commands.c names.c door.c -o server
@@ -37,7 +38,8 @@ enum {
 };
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S] [PORT]\n"
+    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S]\n"
+    "              [--trace] [PORT]\n"
     "  A chat room: every line a member types reaches all the others.\n"
     "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
     "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
@@ -45,6 +47,7 @@ static const char usage[] =
     "  --per-address N    seats per address, and joins limited (default 4, not for this\n"
     "                     machine's own; given, for every address; 0: no limit)\n"
     "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
+    "  --trace            tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help         show this help\n";
 
 /* ---- one round of select() -------------------------------------------- */
@@ -54,40 +57,44 @@ static const char usage[] =
  * client closed, so its last words are heard whatever the room's state. */
 static int hear_lines(struct server *sv, int seat, int at_end)
 {
-    struct client *c = &sv->clients[seat];
+    struct member *m = &sv->room.seats[seat];
     char line[LINE_LIMIT + 1];
     int cut, len;
     enum room_event ev;
     while ((at_end || !sv->held_back) &&
-           ((len = line_next(&c->in, line, &cut)) >= 0 ||
-            (at_end && (len = line_rest(&c->in, line)) >= 0))) {
+           ((len = line_next(&m->in, line, &cut)) >= 0 ||
+            (at_end && (len = line_rest(&m->in, line)) >= 0))) {
+        TRACE(sv->trace, "%d %s: a line of %d bytes, for the room", (int)m->s,
+              m->name[0] ? m->name : m->addr, len);
         ev = room_hear(&sv->room, seat, line, len, cut);
         if (ev == ROOM_JOINED)
-            printf("%s joined from %s (%d here)\n", sv->members[seat].name, c->addr,
+            printf("%s joined from %s (%d here)\n", m->name, m->addr,
                    sv->room.present);
         if (ev == ROOM_QUIT)
             return 1;
     }
-    c->unheard = sv->held_back;         /* maybe more lines: hear them first next time */
+    m->unheard = sv->held_back;         /* maybe more lines: hear them first next time */
     return 0;
 }
 
 static void read_from(struct server *sv, int seat)
 {
-    struct client *c = &sv->clients[seat];
+    struct member *m = &sv->room.seats[seat];
     int i, room_left, n = 1;
     char *space;
-    if (c->unheard && hear_lines(sv, seat, 0)) {
+    if (m->unheard && hear_lines(sv, seat, 0)) {
         drop_client(sv, seat, "quit");
         return;
     }
     for (i = 0; i < READS_PER_ROUND && !sv->held_back; i++) {
-        space = line_space(&c->in, &room_left);
-        n = recv(c->s, space, room_left, 0);
+        space = line_space(&m->in, &room_left);
+        n = recv(m->s, space, room_left, 0);
+        TRACE(sv->trace, "%d %s: recv() gave %d%s", (int)m->s, m->name[0] ? m->name : m->addr, n,
+              n < 0 ? " (nothing more now, or an error)" : "");
         if (n <= 0)
             break;
-        line_added(&c->in, n);
-        tcp_answer_telnet_mark(c->s, space, n);
+        line_added(&m->in, n);
+        tcp_answer_telnet_mark(m->s, space, n);
         if (hear_lines(sv, seat, 0)) {
             drop_client(sv, seat, "quit");
             return;
@@ -108,15 +115,17 @@ static void read_from(struct server *sv, int seat)
 static void read_in_turns(struct server *sv, fd_set *readable)
 {
     int i, seat;
-    for (i = 0; i < sv->max_clients && !sv->held_back; i++) {
-        struct client *c = &sv->clients[(seat = (sv->next_reader + i) % sv->max_clients)];
-        if (c->s == NET_INVALID || c->leave_by)
+    for (i = 0; i < sv->room.nseats && !sv->held_back; i++) {
+        struct member *m = &sv->room.seats[(seat = (sv->next_reader + i) % sv->room.nseats)];
+        if (m->s == NET_INVALID || m->leave_by)
             continue;
-        if (c->unheard || FD_ISSET(c->s, readable))
+        if (m->unheard || FD_ISSET(m->s, readable))
             read_from(sv, seat);
         if (sv->held_back)
-            sv->next_reader = (seat + 1) % sv->max_clients;
+            sv->next_reader = seat + 1;     /* % nseats: the seats in use may change */
     }
+    TRACE(sv->trace && sv->held_back, "held back: a reader over %d KiB behind (or all outboxes "
+          "over %d MiB): no more lines read this round", BEHIND_MARK / 1024, ROOM_MARK >> 20);
 }
 
 /* Who is in which set. Returns the highest descriptor; *wait_ms: how long
@@ -129,21 +138,21 @@ static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable, i
     FD_ZERO(writable);
     FD_SET(sv->listener, readable);
     *wait_ms = 1000;                    /* Windows' Ctrl+C handler can't wake select() */
-    for (seat = 0; seat < sv->max_clients; seat++) {
-        struct client *c = &sv->clients[seat];
-        if (c->s == NET_INVALID)
+    for (seat = 0; seat < sv->room.nseats; seat++) {
+        struct member *m = &sv->room.seats[seat];
+        if (m->s == NET_INVALID)
             continue;
-        if (!sv->held_back && !c->leave_by)
-            FD_SET(c->s, readable);     /* held back: TCP makes the senders wait */
-        if (c->unheard && !sv->held_back)
+        if (!sv->held_back && !m->leave_by)
+            FD_SET(m->s, readable);     /* held back: TCP makes the senders wait */
+        if (m->unheard && !sv->held_back)
             *wait_ms = 0;
-        if (c->out_len > 0) {
-            FD_SET(c->s, writable);     /* only while there is something to send */
+        if (m->out_len > 0) {
+            FD_SET(m->s, writable);     /* only while there is something to send */
             if (*wait_ms > TICK_MS)
                 *wait_ms = TICK_MS;     /* to notice a reader that stopped */
         }
-        if (c->s > top)
-            top = c->s;
+        if (m->s > top)
+            top = m->s;
     }
     return top;
 }
@@ -152,11 +161,13 @@ static void serve_round(struct server *sv)
 {
     fd_set readable, writable;
     struct timeval tick;
-    int wait_ms;
+    int wait_ms, ready;
     net_socket top = watch(sv, &readable, &writable, &wait_ms);
     tick.tv_sec = wait_ms / 1000;
     tick.tv_usec = (wait_ms % 1000) * 1000;
-    if (select((int)top + 1, &readable, &writable, NULL, &tick) < 0) {
+    ready = select((int)top + 1, &readable, &writable, NULL, &tick);
+    trace_round(sv->trace, ready, &readable, &writable, top, sv->listener);
+    if (ready < 0) {
         if (net_error() != NET_EINTR)
             net_fail(PROG, "select()", net_error());
         return;
@@ -176,9 +187,9 @@ static void say_goodbye(struct server *sv)
     printf("closing: goodbye to %d connection%s\n", sv->count, sv->count == 1 ? "" : "s");
     sv->now = net_now_ms();
     room_close(&sv->room);
-    for (seat = 0; seat < sv->max_clients; seat++)
-        if (sv->clients[seat].s != NET_INVALID)
-            sv->clients[seat].leave_by = sv->now + GOODBYE_MS;
+    for (seat = 0; seat < sv->room.nseats; seat++)
+        if (sv->room.seats[seat].s != NET_INVALID)
+            sv->room.seats[seat].leave_by = sv->now + GOODBYE_MS;
     while (sv->count > 0) {
         fd_set readable, writable;
         int wait_ms;
@@ -197,8 +208,10 @@ int main(int argc, char **argv)
     const char *options[] = {"-b", "--max-clients", "--per-address", "--name-timeout", NULL};
     const char *values[4] = {NULL, NULL, NULL, NULL}, *port = DEFAULT_PORT;
     static struct server sv;            /* all zero to start with */
+    struct member *seats;
     int seat;
 
+    sv.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     sv.max_clients = (int)net_number_arg(values[1], "--max-clients", 1, MOST_CLIENTS,
@@ -213,14 +226,11 @@ int main(int argc, char **argv)
     sv.listener = tcp_listen(PROG, values[0], port);
     net_set_nonblocking(sv.listener);   /* accept() must not wait for one who gave up */
     sv.spare = tcp_spare();
-    sv.clients = (struct client *)calloc((size_t)sv.max_clients, sizeof *sv.clients);
-    sv.members = (struct member *)calloc((size_t)sv.max_clients, sizeof *sv.members);
-    if (sv.clients == NULL || sv.members == NULL)
+    seats = (struct member *)calloc((size_t)sv.max_clients, sizeof *seats);
+    if (seats == NULL)
         net_fail(PROG, "calloc()", NET_ENOBUFS);
-    for (seat = 0; seat < sv.max_clients; seat++)
-        sv.clients[seat].s = NET_INVALID;
+    room_init(&sv.room, seats, sv.max_clients, &sv);
     sv.now = net_now_ms();
-    room_init(&sv.room, sv.members, sv.max_clients, queue_text, &sv);
     net_catch_interrupt();
     net_announce(PROG, sv.listener, values[0]);
 
@@ -229,9 +239,8 @@ int main(int argc, char **argv)
 
     say_goodbye(&sv);
     for (seat = 0; seat < sv.max_clients; seat++)
-        free(sv.clients[seat].out);
-    free(sv.clients);
-    free(sv.members);
+        free(seats[seat].out);
+    free(seats);
     net_cleanup();
     return 0;
 }

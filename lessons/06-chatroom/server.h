@@ -1,5 +1,5 @@
 /*
- * server.h - what the chat room server's two files share.
+ * server.h - what the chat room server's files share.
  *
  *   server.c   the select() loop: watch every socket, read what arrived,
  *              hand whole lines to the room, send what the room queued;
@@ -15,6 +15,7 @@
 
 #include "../../common/net.h"
 #include "../../common/line.h"
+#include "../../common/trace.h"
 #include "room.h"
 
 #define PROG "chat room server"
@@ -41,31 +42,15 @@ enum {
     JOIN_TABLE = 64             /* addresses whose joins are remembered */
 };
 
-struct client {
-    net_socket s;               /* NET_INVALID: the seat is free */
-    struct line_buffer in;      /* bytes received, not yet a whole line */
-    int unheard;                /* whole lines wait in `in`: the room was held back */
-    char *out;                  /* outbox: bytes queued, not yet taken by send() */
-    size_t out_len, out_cap;
-    long long last_sent;        /* when send() last took bytes (or the outbox filled) */
-    long long slow_since;       /* 0, or since when it holds the room back ... */
-    size_t taken;               /* ... and how many bytes send() took since then */
-    int overflowed;             /* passed OUTBOX_CAP: drop it at the end of the round */
-    long long leave_by;         /* 0, or leaving: its outbox goes out until then */
-    long long arrived;          /* when it connected: a name is due in time */
-    char addr[NET_ADDR_TEXT];
-};
-
 struct server {
     net_socket listener, spare;
-    struct client *clients;     /* seat i here is seat i in the room */
-    struct member *members;
-    struct room room;
+    struct room room;           /* room.seats[i]: the member in seat i (room.h) */
     int max_clients, count;
     long long now;              /* net_now_ms() when this round's select() returned */
     size_t queued;              /* in the outboxes of those who read, all together */
     int held_back;              /* a reader is behind: nobody's lines are read */
     int next_reader;            /* who reads first next round: turns, fairly */
+    int trace;                  /* --trace: each select() round told on stderr */
     int per_address, per_address_given;     /* seats per address; given: loopback too */
     long long name_timeout_ms;
     struct {
@@ -79,7 +64,6 @@ void accept_newcomers(struct server *sv);
 const char *no_name_yet(struct server *sv, int seat);
 /* clients.c */
 void drop_client(struct server *sv, int seat, const char *why);
-void queue_text(void *server, int seat, const char *text, size_t len);
 void send_outboxes(struct server *sv);
 
 #endif

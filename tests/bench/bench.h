@@ -5,7 +5,8 @@
  *   load.c   the servers (lesson 06's and ncat --chat), the clients that
  *            join them and count what they receive, the paced and burst
  *            runs, and main();
- *   flood.c  the flood runs: senders that never wait for their lines.
+ *   flood.c  the flood runs: senders that never wait for their lines;
+ *   squat.c  one address opens a thousand connections while a class joins.
  */
 #ifndef SOCKLAB_BENCH_H
 #define SOCKLAB_BENCH_H
@@ -48,6 +49,9 @@ struct run {
     int line_bytes;             /* floods: payload line size, newline included */
     int paced_reader;           /* floods: the last reader reads this many bytes/s */
     int sender_sndbuf;          /* floods: the senders' SO_SNDBUF */
+    int as_installed;           /* the server's own limits: ncat's 100 connections,
+                                 * lesson 06's 4 seats an address (given, so for
+                                 * loopback too) */
     pid_t pid;
     int port;
     char log[64];
@@ -77,5 +81,9 @@ void reset_counts(void);
 double percentile_ms(double fraction, long long total);
 int bench(struct run *r, void (*timed)(struct run *));
 void flood_runs(int quick, int have_ncat);
+void squat_runs(int have_ncat);
+int start_server(struct run *r);
+void stop_server(struct run *r);
+long peak_rss_kib(pid_t pid);
 
 #endif

@@ -39,12 +39,13 @@ static void check(int ok)
         abort();
 }
 
-static void on_send(void *server, int seat, const char *text, size_t len)
+/* The room's way out (room.h), here checking what it is handed. */
+void queue_text(struct server *sv, int seat, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     int n;
     long c;
-    (void)server;
+    (void)sv;
     check(seat >= 0 && seat < SEATS && members[seat].connected);
     check(len > 0);
     for (; p < end; p += n) {
@@ -120,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int i;
     if (!quiet++)                       /* the room's log lines (printf) */
         freopen("/dev/null", "w", stdout);
-    room_init(&room, members, SEATS, on_send, NULL);
+    room_init(&room, members, SEATS, NULL);
     for (i = 0; i < SEATS; i++) {
         line_init(&buffers[i]);
         pending_piece[i] = 0;
