@@ -239,7 +239,8 @@ int main(int argc, char **argv)
     admission_configure(&room.rules, values[2], usage);
     script_path = values[1] ? values[1] : default_script_path(argv[0], path, sizeof path);
     if ((script = eliza_script_load(script_path, err, sizeof err)) == NULL) {
-        fprintf(stderr, "%s: %s -- give the script with -s FILE\n", PROG, err);
+        fprintf(stderr, "%s: %s -- %s\n", PROG, err, values[1] ? "check the file given with -s "
+                "(a fresh copy: cp doctor.script my.script)" : "give the script with -s FILE");
         return 1;
     }
     if (net_init() != 0)
