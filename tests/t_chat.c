@@ -204,7 +204,7 @@ static void chat_server_started_with_stdin_closed_still_serves(void)
         return;
     }
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    expect_has("the greeting", buf, "Welcome");
+    expect_has("the greeting", buf, "one-on-one chat");
     send_text(fd, "hello\n");
     expect(proc_wait_for(&server, "client: hello\n", timeout_ms(5000)),
            "the server to print the client's line, got %s", server.buf);
@@ -242,7 +242,7 @@ static void chat_server_with_no_keyboard_hangs_up_on_a_silent_client(void)
     close(fd);
     buf[0] = '\0';
     if ((fd = tcp_connect("127.0.0.1", port)) >= 0) {   /* the seat is free again */
-        recv_until(fd, buf, sizeof buf, "Welcome", timeout_ms(5000));
+        recv_until(fd, buf, sizeof buf, "one-on-one chat", timeout_ms(5000));
         expect_has("the next client's greeting", buf, "this is a one-on-one chat");
         close(fd);
     }
@@ -304,7 +304,7 @@ static void chat_server_keeps_serving_after_its_own_end_of_input(void)
         return;
     }
     expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
-           strstr(line, "Welcome") != NULL, "the next client to be greeted, got \"%s\"", line);
+           strstr(line, "one-on-one chat") != NULL, "the next client to be greeted, got \"%s\"", line);
     expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
            strstr(line, "Nobody can type at the server") != NULL,
            "the next client to be told nobody can answer, got \"%s\"", line);
