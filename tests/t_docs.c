@@ -59,27 +59,6 @@ enum { MAX_LINES = 4000, MAX_TERMINALS = 5, MAX_ITEMS = 200 };
 
 /* ---- files --------------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *data;
-    long len;
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc((size_t)len + 1);
-    if (data == NULL || fread(data, 1, (size_t)len, f) != (size_t)len) {
-        free(data);
-        fclose(f);
-        return NULL;
-    }
-    data[len] = '\0';
-    fclose(f);
-    return data;
-}
-
 /* Splits text into lines in place (the newlines become NULs). */
 static int split(char *text, char **line, int max)
 {

@@ -18,23 +18,6 @@ static const char *const documents[] = {
     "lessons/04-chat/README.md", "lessons/05-doctor/README.md",
     "lessons/06-chatroom/README.md", NULL};
 
-static char *slurp_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text;
-    long len;
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    rewind(f);
-    text = malloc((size_t)len + 1);
-    len = (long)fread(text, 1, (size_t)len, f);
-    text[len] = '\0';
-    fclose(f);
-    return text;
-}
-
 /* GitHub's anchor for a heading: lower case, spaces to '-', and only
  * letters, digits, '-' and '_' kept. */
 static void anchor_of(const char *heading, size_t len, char *out, size_t cap)
@@ -87,7 +70,7 @@ static void check_target(const char *doc, const char *target)
         return;
     if (hash == NULL || strstr(path, ".md") == NULL)
         return;
-    text = slurp_file(path);
+    text = slurp(path);
     expect(text != NULL && has_anchor(text, hash), "%s: the link (%s) to name a heading of %s",
            doc, target, path);
     free(text);
@@ -97,7 +80,7 @@ static void docs_links_lead_to_files_and_headings_that_exist(void)
 {
     int i, links = 0;
     for (i = 0; documents[i] != NULL; i++) {
-        char *text = slurp_file(documents[i]), *p;
+        char *text = slurp(documents[i]), *p;
         if (!expect(text != NULL, "%s to exist", documents[i]))
             continue;
         for (p = text; (p = strstr(p, "](")) != NULL; p += 2) {
@@ -121,7 +104,7 @@ static void docs_links_lead_to_files_and_headings_that_exist(void)
  * rows whose minutes make 90. */
 static void docs_course_sessions_add_up_to_90_minutes(void)
 {
-    char *text = slurp_file("docs/COURSE.md"), *p;
+    char *text = slurp("docs/COURSE.md"), *p;
     int sessions = 0;
     if (!expect(text != NULL, "docs/COURSE.md to exist"))
         return;
