@@ -7,6 +7,11 @@
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
 #                        it a warning is shown and the program is still built
 #   make check-setup     is this laptop ready for class? (run it first)
+#   make exercises       list the lessons' exercises (id, difficulty, time, checked?)
+#   make check EX=02.2   is exercise 02.2 done? rebuilds that lesson, then checks it
+#   make check-solutions every check fails on its lesson and passes on its model
+#                        solution (solutions/), in a copy of the tree (CI runs it);
+#                        check-solutions-wine: the same with the Windows build
 #   make test-windows    cross-build with mingw-w64, run the same tests under wine
 #   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
 #   make fuzz            run the libFuzzer targets for a bounded time (clang)
@@ -49,7 +54,7 @@ PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM)
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/args.h common/console.h common/tcp.h common/line.h common/text.h common/trace.h $(L)/04-chat/chat.h
+COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h common/trace.h $(L)/04-chat/chat.h $(L)/04-chat/line.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 # The doctor server beyond server.c: replies that wait, and who may sit.
 DOCTOR_C := $(addprefix $(L)/05-doctor/,outbox.c admission.c)
@@ -59,7 +64,8 @@ STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
 .PHONY: all hello echo daytime chat doctor chatroom test test-windows \
-        test-msvc-makefile fuzz bench slides clean FORCE tools check-setup
+        test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
+        exercises check check-solutions check-solutions-wine
 
 all: $(PROGRAMS) $(TOOLS)
 tools: $(TOOLS)
@@ -124,6 +130,51 @@ test-windows:
 test-msvc-makefile:
 	sh tests/msvc-makefile.sh
 
+# ---- exercises that check themselves ----------------------------------------
+# The READMEs' "## Exercises" are the list (tests/exercises/list.awk reads
+# it); the checks are tests on the same harness (tests/exercises/ex_NN.c), in
+# a program of their own so that tests/run stays the suite of the lessons as
+# they are. `make check` builds the lesson with plain warnings (a student's
+# unused variable must not stop the check), then runs the exercise's check;
+# CC=x86_64-w64-mingw32-gcc runs it against the Windows build under wine.
+
+EXERCISE_BIN := tests/exercises/check
+EXERCISE_SRC := $(wildcard tests/exercises/*.c) tests/harness.c
+EX_LESSON     = $(filter $(L)/$(firstword $(subst ., ,$(EX)))-%,$(PROGRAMS))
+
+$(EXERCISE_BIN): $(EXERCISE_SRC) tests/exercises/exercise.h tests/harness.h
+	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(EXERCISE_SRC)
+
+exercises:
+	@awk -f tests/exercises/list.awk $(L)/*/README.md
+
+ifeq ($(OS),Windows_NT)
+check check-solutions check-solutions-wine:
+	@echo "make $@ needs Linux (or WSL, or a Linux machine in the room): its checks start the"
+	@echo "programs and watch them with Linux calls. Build and run your code here as the README"
+	@echo "says; on Linux, make check EX=NN.K CC=x86_64-w64-mingw32-gcc checks the Windows build."
+	@exit 1
+else
+check:
+	@[ -n "$(EX)" ] || { echo "usage: make check EX=NN.K   (make exercises lists them)"; exit 2; }
+	@[ -n "$(EX_LESSON)" ] || { echo "no lesson $(firstword $(subst ., ,$(EX))): make exercises lists the exercises"; exit 2; }
+	@$(MAKE) --no-print-directory $(EX_LESSON) || { echo "$(EX): your code does not build yet: read the first error above"; exit 1; }
+	@$(MAKE) --no-print-directory $(EXERCISE_BIN) CC=$(HOSTCC) >/dev/null
+ifneq ($(EXE),)
+	@sh tests/wine.sh ./$(EXERCISE_BIN) --wine $(EX)
+else
+	@./$(EXERCISE_BIN) $(EX)
+endif
+
+check-solutions:
+	sh tests/check-solutions.sh
+
+# The same against the mingw build under wine (slow: pick some with
+# EXERCISES="01.3 04.2"; SOCKLAB_WINEPREFIX=DIR for a wine of your own).
+check-solutions-wine:
+	sh tests/wine.sh sh tests/check-solutions.sh --wine
+endif
+
 # ---- fuzzing (clang + libFuzzer), bounded in time --------------------------
 
 FUZZ_SECONDS ?= 60
@@ -137,13 +188,13 @@ $(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(ELIZA_H)
 $(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
-$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h common/line.h common/text.h
+$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -I$(L)/04-chat -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
 
-$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c common/line.h common/text.h
+$(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -o $@ $<
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/04-chat -Icommon -o $@ $<
 
 FUZZERS := $(FUZZ_BIN)/fuzz_eliza $(FUZZ_BIN)/fuzz_script $(FUZZ_BIN)/fuzz_chatroom $(FUZZ_BIN)/fuzz_line
 fuzz: $(FUZZERS)
@@ -189,7 +240,7 @@ slides: $(SLIDES_BIN)
 	./$(SLIDES_BIN) $(SLIDES_SRC)
 
 clean:
-	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TOOLS) $(addsuffix .exe,$(TOOLS)) $(TEST_BIN) .build-flags* $(SLIDES_BIN)
+	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TOOLS) $(addsuffix .exe,$(TOOLS)) $(TEST_BIN) $(EXERCISE_BIN) .build-flags* $(SLIDES_BIN)
 	rm -f $(L)/*/*.obj $(L)/*/*.o
 	rm -rf tests/fuzz/bin
 

@@ -12,11 +12,28 @@
 
 /* ---- Ctrl+C ------------------------------------------------------------- */
 
-/* Set once the user pressed Ctrl+C (or the server got SIGTERM). */
-static inline volatile sig_atomic_t *net_stop_flag(void)
+/* The flag Ctrl+C sets, of this .c file (`catching`: net_catch_interrupt()
+ * is being called here). Each file that includes net.h has a copy (see
+ * net.h); only the copy of the file that called net_catch_interrupt() is
+ * ever set, so handing any other out would be a flag that never changes. */
+static inline volatile sig_atomic_t *net_stop_flag_of_this_file(int catching)
 {
     static volatile sig_atomic_t stop;
+    static int caught;
+    if (catching)
+        caught = 1;
+    if (!caught) {
+        fputs("net_stop_flag(): call it in the file that calls net_catch_interrupt()\n", stderr);
+        abort();
+    }
     return &stop;
+}
+
+/* Set once the user pressed Ctrl+C (or the server got SIGTERM). Read it in
+ * the file that called net_catch_interrupt(), main()'s. */
+static inline volatile sig_atomic_t *net_stop_flag(void)
+{
+    return net_stop_flag_of_this_file(0);
 }
 
 #ifdef _WIN32
@@ -74,6 +91,7 @@ static inline void net_on_signal(int sig)
  * (see above): such a server returns from main(), and gets it back. */
 static inline void net_catch_interrupt(void)
 {
+    net_stop_flag_of_this_file(1);
 #ifdef _WIN32
     SetConsoleCtrlHandler(net_on_console_event, TRUE);
     net_console_no_quick_edit();

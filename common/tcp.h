@@ -1,7 +1,9 @@
 /*
- * tcp.h - the TCP set-up that lessons 01-03 teach, packaged for lessons
- * 04-06, whose subject is select(): listening (dual-stack), connecting (every
- * address in turn), and sending everything (the partial-send loop).
+ * tcp.h - the TCP set-up that lessons 01-03 teach, packaged for the lessons
+ * after them: listening (dual-stack) and connecting (every address in turn),
+ * which lesson 01 teaches, for lessons 02-06; sending everything (the
+ * partial-send loop, lesson 02's) and closing without a reset (lesson 03's),
+ * for lessons 04-06, whose subject is select().
  *
  * Read lessons/01-hello/server.c and client.c for these same steps written
  * out and explained one call at a time; lesson 02 explains tcp_send_all().
@@ -101,26 +103,6 @@ static inline net_socket tcp_connect_to(const char *prog, const char *host, cons
         net_fail(prog, what, err);
     }
     return s;
-}
-
-/* Ctrl+C in telnet sends IAC IP IAC DO TIMING-MARK, then shows nothing the
- * server sends until it answers IAC WILL TIMING-MARK: "all you sent before
- * the mark is done" (RFC 860). A server that telnet users reach answers it,
- * or one Ctrl+C leaves a student's screen silent. Call it with the bytes of
- * each recv(); it asks for nothing else (a server that asked telnet for
- * options would turn Windows telnet's local echo off). */
-static inline void tcp_answer_telnet_mark(net_socket s, const char *data, int n)
-{
-    static const char mark[] = { (char)255, (char)251, 6 };  /* IAC WILL TIMING-MARK */
-    const unsigned char *b = (const unsigned char *)data, *end = b + (n > 0 ? n : 0), *iac;
-    while ((iac = (const unsigned char *)memchr(b, 255, (size_t)(end - b))) != NULL
-           && end - iac >= 3) {
-        if (iac[1] == 253 && iac[2] == 6) {                 /* IAC DO TIMING-MARK */
-            send(s, mark, (int)sizeof mark, 0);             /* one answers them all */
-            return;
-        }
-        b = iac + 2;            /* IAC IAC is a data byte 255, not a command */
-    }
 }
 
 /* close() on a socket that holds unread input sends a reset (RST), not a

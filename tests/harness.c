@@ -417,6 +417,19 @@ int proc_wait_exit(struct proc *p, int ms)
     return p->status;
 }
 
+/* Runs a lesson program with `input` piped to it and waits for it to exit.
+ * Returns its exit status (-1 if it had to be killed). */
+int run_program(struct proc *p, const char *lesson, const char *program,
+                const char *input, char *const argv[])
+{
+    if (proc_startv(p, bin_path(lesson, program), argv) != 0)
+        return -1;
+    if (input != NULL)
+        proc_write(p, input);
+    proc_close_stdin(p);
+    return proc_wait_exit(p, timeout_ms(15000));
+}
+
 void proc_stop(struct proc *p)
 {
     int status, i;

@@ -86,6 +86,11 @@ void proc_close_stdin(struct proc *p);
 /* Waits for exit up to timeout_ms; returns the exit code, or -1 on time-out
  * (the process is then killed). Output is drained into buf meanwhile. */
 int proc_wait_exit(struct proc *p, int timeout_ms);
+/* Runs a lesson program (bin_path(lesson, program)) with `input` piped to
+ * it (NULL: none), closes its stdin and waits for it to exit, 15 s at most.
+ * Returns its exit status (-1 if it had to be killed). */
+int run_program(struct proc *p, const char *lesson, const char *program,
+                const char *input, char *const argv[]);
 /* 1 while the process is still running. */
 int proc_alive(struct proc *p);
 /* CPU time it has used so far (user + system) in ms, from /proc; -1 if unknown.

@@ -7,7 +7,8 @@
  * its own child process with a time limit, so a test that crashes or hangs
  * fails alone. With --wine the tests drive the Windows .exe files through
  * wine (tests/wine.sh sets wine up). --behaviour leaves out the document and
- * slide tests (they compare text, and fail on any edit to a quoted line);
+ * slide tests (they compare text, and fail on any edit to a quoted line) and
+ * the code rules (t_rules.c: they check files, not what a program does);
  * --first-failure stops at the first failure (make mutate uses both). The
  * last line is "N passed, N failed".
  */
@@ -33,6 +34,7 @@ extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 extern const struct test tools_tests[];
 extern const struct test build_tests[];
+extern const struct test rules_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -53,6 +55,7 @@ static const struct {
     {links_tests, 0},
     {tools_tests, 1},
     {build_tests, 0},
+    {rules_tests, 0},
 };
 
 static int selected(const char *name, int argc, char **argv, int first)
@@ -117,8 +120,9 @@ int main(int argc, char **argv)
     }
     printf("socklab tests: %s build\n", on_wine ? "Windows (.exe under wine)" : "native");
     for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-        if ((on_wine && !tables[k].on_windows_too) || (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == layout_tests ||
-                              tables[k].tests == links_tests)))
+        if ((on_wine && !tables[k].on_windows_too) ||
+            (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
+                                tables[k].tests == layout_tests || tables[k].tests == links_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;
@@ -136,7 +140,7 @@ int main(int argc, char **argv)
             break;
     }
     if (on_wine)
-        printf("(engine, document and slide tests check files, not a platform: they run in the native run)\n");
+        printf("(engine, document, slide and code-rule tests check files, not a platform: they run in the native run)\n");
     if (count[SKIPPED] > 0)
         printf("%d passed, %d failed, %d skipped\n", count[PASSED], count[FAILED], count[SKIPPED]);
     else

@@ -415,4 +415,16 @@ else
     ok "clean removed every .exe and .obj"
 fi
 
+# ---- 5. exercises ------------------------------------------------------------------
+
+echo "-- 5. make -f Makefile.win exercises (grep standing in for findstr)"
+want=$(awk -f tests/exercises/list.awk lessons/*/README.md | grep -c '^[0-9][0-9]\.')
+got=$(cd "$tree" && $MAKE_CMD -s -f Makefile.win S=/ \
+      FINDSTR="grep -E '^[0-9]+\. \*\*[0-9][0-9]\.[0-9]'" exercises 2>/dev/null | grep -c '^[0-9]')
+if [ "$want" -gt 0 ] && [ "$got" = "$want" ]; then
+    ok "exercises lists the $got exercises that make exercises lists"
+else
+    bad "exercises listed $got exercises; make exercises lists $want"
+fi
+
 finish

@@ -14,9 +14,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-int run_program(struct proc *p, const char *lesson, const char *program,
-                const char *input, char *const argv[]);
-
 /* Starts the chat server and its client, and waits until they are talking.
  * Returns the port, or 0. */
 static int start_pair(struct proc *server, struct proc *client)

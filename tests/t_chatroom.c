@@ -28,9 +28,6 @@
 #define LESSON "06-chatroom"
 enum { GOT_CAP = 1 << 16 };
 
-int run_program(struct proc *p, const char *lesson, const char *program,
-                const char *input, char *const argv[]);
-
 struct member {
     int fd;
     char got[GOT_CAP];          /* received, not yet consumed by hear() */

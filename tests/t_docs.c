@@ -761,7 +761,8 @@ static void docs_readme_code_quotes_are_found_in_the_sources(void)
         "server.c", "client.c", "chat.h", "clients.c", "server.h", "room.c", "room.h", "commands.c", "names.c", "door.c",
         "eliza.c",
         "eliza.h", "script.c",
-        "doctor.script", "../../common/net.h", "../../common/args.h", "../../common/console.h", "../../common/tcp.h", "../../common/line.h",
+        "doctor.script", "../../common/net.h", "../../common/args.h", "../../common/console.h", "../../common/tcp.h", "../../common/telnet.h",
+        "../../common/errors.h", "../../common/sockopt.h", "line.h", "../04-chat/line.h",
         "../04-chat/client.c", "../04-chat/chat.h", NULL};
     int i, q, s, total = 0;
     for (i = 0; readmes[i] != NULL; i++) {

@@ -16,9 +16,6 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
-int run_program(struct proc *p, const char *lesson, const char *program,
-                const char *input, char *const argv[]);
-
 static const char greeting[] = "HOW DO YOU DO. PLEASE TELL ME YOUR PROBLEM";
 
 /* The conversation printed in Weizenbaum's paper, patient then ELIZA. */

@@ -25,7 +25,8 @@ static const char usage[] =
     "  -h, --help  show this help\n";
 
 /* Tries every address the name resolves to, in order, until one connects.
- * Only when all of them fail is it an error, reported for the last one. */
+ * Only when all of them fail is it an error, reported for the last one.
+ * Lessons 02-06 call these same steps as tcp_connect_to() (common/tcp.h). */
 static net_socket connect_to(const char *host, const char *port)
 {
     struct addrinfo hints, *list, *ai;

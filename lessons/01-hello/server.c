@@ -64,7 +64,8 @@ static net_socket listen_at(const struct addrinfo *ai, int dual_stack,
 }
 
 /* The listening socket. With no address we prefer IPv6 "any" (which, dual
- * stack, also takes IPv4) and fall back to IPv4 where IPv6 is missing. */
+ * stack, also takes IPv4) and fall back to IPv4 where IPv6 is missing.
+ * Lessons 02-06 call these same steps as tcp_listen() (common/tcp.h). */
 static net_socket open_listener(const char *address, const char *port)
 {
     struct addrinfo hints, *list, *ai;

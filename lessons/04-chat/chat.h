@@ -14,7 +14,7 @@
  *        +-------------------------------------------+
  *
  * Notice:
- *   - TCP is a byte stream: each side keeps a line_buffer (common/line.h), so
+ *   - TCP is a byte stream: each side keeps a line_buffer (line.h), so
  *     a line split over several recv()s, or several lines in one, come out
  *     whole; LF and CR LF both end a line;
  *   - the keyboard is watched through net_keyboard_open(), because on Windows
@@ -27,8 +27,10 @@
 
 #include "../../common/net.h"
 #include "../../common/tcp.h"
-#include "../../common/line.h"
+#include "../../common/telnet.h"
+#include "../../common/text.h"
 #include "../../common/trace.h"
+#include "line.h"
 
 #include <time.h>
 

@@ -20,6 +20,7 @@
  *     would lose the rest.
  */
 #include "../../common/tcp.h"
+#include "../../common/text.h"
 #include "patient.h"
 
 /* ELIZA repeats the patient's words, and may cut them anywhere: the reply

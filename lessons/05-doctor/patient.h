@@ -7,7 +7,7 @@
 #define DOCTOR_PATIENT_H
 
 #include "../../common/net.h"
-#include "../../common/line.h"
+#include "../04-chat/line.h"      /* lesson 04's line_buffer */
 #include "eliza.h"
 
 enum {

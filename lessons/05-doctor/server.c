@@ -28,6 +28,8 @@
  *     let go after STALL_MS.
  */
 #include "../../common/tcp.h"
+#include "../../common/telnet.h"
+#include "../../common/text.h"
 #include "../../common/trace.h"
 #include "patient.h"
 
@@ -124,9 +126,8 @@ static void answer_lines(struct patient *p)
             discharge(&room, p, "was cut off");
             return;
         }
-        TRACE(room.trace, "%d %s: a line of %d bytes; queued a %d-byte answer, sent %d",
-              (int)p->sock, p->who, len, (int)strlen(reply) + 1,
-              (int)strlen(reply) + 1 - p->out_len);
+        TRACE(room.trace, "%d %s: a line of %d bytes; queued an answer, %d bytes of it wait",
+              (int)p->sock, p->who, len, p->out_len);
     }
     if (p->ended && p->out_len == 0)
         discharge(&room, p, "left");
@@ -137,8 +138,7 @@ static void hear_patient(struct patient *p)
     int space_left, n;
     char *space = line_space(&p->in, &space_left);
     n = recv(p->sock, space, space_left, 0);
-    TRACE(room.trace, "%d %s: recv() gave %d%s", (int)p->sock, p->who, n,
-          n > 0 ? " bytes" : n == 0 ? ": the patient closed" : ": none after all, or an error");
+    TRACE(room.trace, "%d %s: recv() gave %d (0: closed)", (int)p->sock, p->who, n);
     if (n > 0) {
         line_added(&p->in, n);
         tcp_answer_telnet_mark(p->sock, space, n);
@@ -149,16 +149,6 @@ static void hear_patient(struct patient *p)
         return;
     }
     answer_lines(p);
-}
-
-/* A patient whose reply still waits was not read: the reply goes first. */
-static void send_waiting_reply(struct patient *p)
-{
-    int waiting = p->out_len, s = (int)p->sock, done = keep_sending(&room, p);
-    TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait; send() took %d",
-          s, p->who, waiting, waiting - p->out_len);
-    if (done)
-        answer_lines(p);                /* the lines that waited for it */
 }
 
 /* Who is in which set: that is the policy. Returns the highest descriptor. */
@@ -200,28 +190,17 @@ static void serve_round(net_socket listener, const eliza_script *script)
     room.now = net_now_ms();
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
-        if (p->sock != NET_INVALID && p->out_len > 0)
-            send_waiting_reply(p);
-        else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable))
+        if (p->sock != NET_INVALID && p->out_len > 0) {
+            TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait",
+                  (int)p->sock, p->who, p->out_len);
+            if (keep_sending(&room, p))
+                answer_lines(p);        /* the lines that waited for it */
+        } else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable)) {
             hear_patient(p);
+        }
     }
     if (FD_ISSET(listener, &readable))
         admit(listener, script);
-}
-
-/* The script beside the program, so "./server" works from any directory. */
-static const char *default_script_path(const char *argv0, char *path, size_t cap)
-{
-    const char *slash = strrchr(argv0, '/'), *backslash = strrchr(argv0, '\\');
-    size_t dir_len;
-    if (backslash != NULL && (slash == NULL || backslash > slash))
-        slash = backslash;
-    dir_len = slash != NULL ? (size_t)(slash - argv0) + 1 : 0;
-    if (dir_len + sizeof SCRIPT_NAME > cap)
-        dir_len = 0;
-    memcpy(path, argv0, dir_len);
-    strcpy(path + dir_len, SCRIPT_NAME);
-    return path;
 }
 
 int main(int argc, char **argv)
@@ -237,7 +216,7 @@ int main(int argc, char **argv)
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     admission_configure(&room.rules, values[2], usage);
-    script_path = values[1] ? values[1] : default_script_path(argv[0], path, sizeof path);
+    script_path = values[1] ? values[1] : eliza_script_beside(argv[0], SCRIPT_NAME, path, sizeof path);
     if ((script = eliza_script_load(script_path, err, sizeof err)) == NULL) {
         fprintf(stderr, "%s: %s -- %s\n", PROG, err, values[1] ? "check the file given with -s "
                 "(a fresh copy: cp doctor.script my.script)" : "give the script with -s FILE");

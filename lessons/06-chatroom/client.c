@@ -85,7 +85,8 @@ static int show_server_text(net_socket s, int *at_line_start)
     if (!*at_line_start)
         printf("\n");                  /* a last line without a newline */
     if (n < 0)                          /* a reset: dropped, or the network failed */
-        net_fail(PROG, "recv() from the server", net_error());
+        net_fail(PROG, "recv() from the server (the room drops a member who stops reading)",
+                 net_error());
     return 0;
 }
 

@@ -8,7 +8,9 @@
  * Lines from the server start with "* "; lines from members with "NAME: ".
  */
 #include "room.h"
-#include "../../common/line.h"
+#include "../../common/telnet.h"
+#include "../04-chat/line.h"
+#include "../../common/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 #define SOCKLAB_ROOM_H
 
 #include "../../common/net.h"   /* net_socket: a member is also a connection */
-#include "../../common/line.h"
+#include "../04-chat/line.h"
 
 #include <stddef.h>
 
@@ -34,13 +34,18 @@ enum room_event {
     ROOM_QUIT           /* typed /quit: the server should close the connection */
 };
 
-/* One person: their connection, which the server's files use (server.c,
- * door.c, clients.c), and who they are, which the room's files use (room.c,
- * names.c, commands.c). One struct, so that a seat is one thing. */
+/* One person: who they are, which the room's files use (room.c, names.c,
+ * commands.c), and their connection, which the server's files use
+ * (server.c, door.c, clients.c). One struct, so that a seat is one thing. */
 struct member {
+    /* who it is */
+    int connected;              /* in the room: greeted, and not gone yet */
+    int named;                  /* it chose a name, so it is in the room */
+    char name[NAME_MAX_BYTES + 1];
+    char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
+    long long nick_clock;       /* ms: where its /nick changes have got to */
     /* the connection */
     net_socket s;               /* NET_INVALID: the seat is free */
-    struct line_buffer in;      /* bytes received, not yet a whole line */
     int unheard;                /* whole lines wait in `in`: the room was held back */
     char *out;                  /* outbox: bytes queued, not yet taken by send() */
     size_t out_len, out_cap;
@@ -51,12 +56,9 @@ struct member {
     long long leave_by;         /* 0, or leaving: its outbox goes out until then */
     long long arrived;          /* when it connected: a name is due in time */
     char addr[NET_ADDR_TEXT];
-    /* who it is */
-    int connected;              /* in the room: greeted, and not gone yet */
-    int named;                  /* it chose a name, so it is in the room */
-    char name[NAME_MAX_BYTES + 1];
-    char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
-    long long nick_clock;       /* ms: where its /nick changes have got to */
+    struct line_buffer in;      /* bytes received, not yet a whole line; last, as */
+                                /* it is big and only read when bytes arrive: */
+                                /* a line going out to everyone touches the rest */
 };
 
 struct server;                  /* the server's state (server.h): the room only */

@@ -14,7 +14,8 @@
 #define SOCKLAB_SERVER_H
 
 #include "../../common/net.h"
-#include "../../common/line.h"
+#include "../04-chat/line.h"
+#include "../../common/telnet.h"
 #include "../../common/trace.h"
 #include "room.h"
 

@@ -57,6 +57,7 @@ struct run {
     char log[64];
     /* results */
     double seconds, rate, p50_ms, p99_ms, cpu_us;   /* cpu_us: server CPU per 1000 lines */
+    double busy;                /* floods: the server's CPU time / the phase's time */
     long long expected, delivered;
     long peak_kib;
     int dropped;                /* the server's log: "not reading" */
@@ -85,5 +86,6 @@ void squat_runs(int have_ncat);
 int start_server(struct run *r);
 void stop_server(struct run *r);
 long peak_rss_kib(pid_t pid);
+double cpu_seconds(pid_t pid);
 
 #endif

@@ -14,6 +14,10 @@
  * 2 s, or 10 s passed (2 s, 1 s and 4 s with --quick, which also leaves out
  * the 1 MB/s reader at 1000 members). A line is handed to the server when
  * send() took its last byte.
+ *   - cpu/1k: the server's CPU time (user + system) per 1000 lines
+ *     delivered, in microseconds; busy: its CPU time over the phase's. A
+ *     server under 100% busy was not what set the pace: the generator, on
+ *     the same machine, or the machine's other work was;
  *   - lost: a handed line that a member still connected at the end never
  *     got (counted for every such member that missed it);
  *   - dropped: a member the server closed during the phase. What it missed
@@ -143,6 +147,7 @@ static void flood(struct run *r)
 {
     long long start, until, left = 1, skipped = 0, garbled = 0, checked = 0;
     int k, sent_all;
+    double cpu = cpu_seconds(r->pid);
     memset(senders, 0, sizeof senders);
     reset_counts();
     start = last_byte_ms = now_ms();
@@ -177,6 +182,9 @@ static void flood(struct run *r)
     r->rate = r->seconds > 0 ? delivered / r->seconds : 0;
     r->p50_ms = percentile_ms(0.50, delivered);
     r->p99_ms = percentile_ms(0.99, delivered);
+    cpu = cpu_seconds(r->pid) - cpu;
+    r->cpu_us = delivered ? cpu * 1e9 / (double)delivered : 0;
+    r->busy = r->seconds > 0 ? cpu / r->seconds : 0;
 }
 
 static void print_flood(const struct run *r)
@@ -187,10 +195,10 @@ static void print_flood(const struct run *r)
     if (r->cut & CUT_DRAINING)
         snprintf(cut + strlen(cut), sizeof cut - strlen(cut), "%sdraining (%lld in flight)",
                  r->cut & CUT_SENDING ? ", " : "", r->in_flight);
-    printf("%-12s %5d %5d %5s %6.1f %10.0f %8.1f %8.1f %8lld %4d %9lld %7lld %9ld  %s\n",
+    printf("%-12s %5d %5d %5s %6.1f %10.0f %8.1f %8.1f %8lld %4d %9lld %7lld %9ld %7.0f %5.0f%%  %s\n",
            r->label, r->n, r->line_bytes, r->paced_reader ? "1MB/s" : "-",
            100.0 * (double)r->handed / ((double)r->k * r->m), r->rate, r->p50_ms, r->p99_ms,
-           r->lost, r->gone, r->missed, r->garbled, r->peak_kib, cut);
+           r->lost, r->gone, r->missed, r->garbled, r->peak_kib, r->cpu_us, 100 * r->busy, cut);
 }
 
 static void plan_flood(struct run *r, int ncat, int n, int line_bytes, int paced)
@@ -226,9 +234,9 @@ void flood_runs(int quick, int have_ncat)
     printf("\nfloods: %d senders never wait; a phase sends for at most %.0f s, drains for at most "
            "%.0f s%s\n", FLOOD_SENDERS, send_ms / 1000.0, drain_ms / 1000.0,
            quick ? " (quick: not the 1 MB/s reader at 1000)" : "");
-    printf("%-12s %5s %5s %5s %6s %10s %8s %8s %8s %4s %9s %7s %9s  %s\n", "server", "N", "line",
-           "slow", "taken%", "lines/s", "p50 ms", "p99 ms", "lost", "drop", "missed", "garbled",
-           "peak KiB", "cut by a time bound");
+    printf("%-12s %5s %5s %5s %6s %10s %8s %8s %8s %4s %9s %7s %9s %7s %6s  %s\n", "server", "N",
+           "line", "slow", "taken%", "lines/s", "p50 ms", "p99 ms", "lost", "drop", "missed",
+           "garbled", "peak KiB", "cpu/1k", "busy", "cut by a time bound");
     for (i = 0; i < 8; i++) {
         for (s = 0; s < 2; s++) {
             struct run *r = &runs[i][s];

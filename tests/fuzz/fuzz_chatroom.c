@@ -1,6 +1,6 @@
 /*
  * fuzz_chatroom.c - libFuzzer target for lesson 06's line framing and room
- * rules (room.c and commands.c with common/line.h), no sockets.
+ * rules (room.c, commands.c and names.c with lesson 04's line.h), no sockets.
  *
  * The input is a script for four seats. Each step is one byte that says
  * which seat and what happens (connect, disconnect, or bytes arrive), and for
@@ -18,7 +18,7 @@
  *   - a line buffer never holds more than LINE_LIMIT + 2 bytes (a line and CR LF).
  */
 #include "room.h"
-#include "line.h"
+#include "line.h"                 /* lesson 04's, as the server uses it */
 #include "text.h"
 
 #include <stdint.h>

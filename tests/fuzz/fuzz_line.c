@@ -1,5 +1,6 @@
 /*
- * fuzz_line.c - libFuzzer target for common/line.h: TCP may cut a byte
+ * fuzz_line.c - libFuzzer target for lesson 04's line.h (and common/
+ * telnet.h, text.h, which clean each line after it): TCP may cut a byte
  * stream anywhere, so the lines a line_buffer hands out must not depend on
  * how the bytes arrive. The input (after its first byte) is fed once in
  * chunks as big as the buffer takes and once in chunks of 1 to 16 bytes
@@ -8,7 +9,7 @@
  * telnet commands are removed and it is made printable (as the servers do,
  * in that order), is valid UTF-8 with no control character but tab.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilessons/04-chat -Icommon \
  *     tests/fuzz/fuzz_line.c -o /tmp/fuzz_line && /tmp/fuzz_line -max_total_time=60
  * (or simply: make fuzz)
  */
@@ -17,6 +18,8 @@
 #include <string.h>
 
 #include "line.h"
+#include "telnet.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

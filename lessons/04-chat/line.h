@@ -1,12 +1,12 @@
 /*
- * line.h - cutting a TCP byte stream into lines (lesson 04 explains why).
+ * line.h - lesson 04's key point: lines are ours to find in a byte stream.
  *
  * TCP delivers bytes, not messages. One recv() may bring half a line, or
- * three lines and the start of a fourth. So every connection (and the
- * keyboard) gets its own line_buffer: recv() writes into its free space,
- * and line_next() hands out each complete line, without its end: LF, CR LF,
- * or a CR alone (telnet may send CR NUL, old Macs CR; RFC 1123 asks servers
- * to take them all).
+ * three lines and the start of a fourth: where one send() ended is lost on
+ * the way. So every connection (and the keyboard) gets its own line_buffer:
+ * recv() writes into its free space, and line_next() hands out each
+ * complete line, without its end: LF, CR LF, or a CR alone (telnet may send
+ * CR NUL, old Macs CR; RFC 1123 asks servers to take them all).
  *
  *     char *space = line_space(&lb, &room);
  *     n = recv(s, space, room, 0);          (or net_keyboard_read)
@@ -18,13 +18,11 @@
  * set), and the rest of it, up to the next newline, is thrown away. So a peer
  * that never sends a newline costs us LINE_LIMIT bytes, never more.
  *
- * Nothing here differs between platforms; it lives in common/ because lessons
- * 04, 05 and 06 all need it, and one copy is easier to trust than three.
+ * Nothing here differs between platforms, and nothing here knows about
+ * sockets: lessons 05 and 06 include this same file from here.
  */
 #ifndef SOCKLAB_LINE_H
 #define SOCKLAB_LINE_H
-
-#include "text.h"             /* text_make_printable(), for what is read */
 
 #include <string.h>
 
@@ -144,30 +142,6 @@ static inline int line_next(struct line_buffer *lb, char *out, int *cut)
         return len;
     }
     return -1;
-}
-
-/* Telnet mixes commands into the text: byte 255 (IAC), a command, and for
- * WILL/WONT/DO/DONT (251-254) an option. 255 never occurs in UTF-8 text, so
- * a server that telnet users reach removes them from each line it reads,
- * BEFORE it cleans the line for a terminal (text.h): a removal can glue
- * the bytes on either side together. Works on the line's `len` bytes (NULs
- * too); returns the new length (0: it held only commands), NUL-terminated. */
-static inline int line_drop_telnet_commands(char *line, int len)
-{
-    unsigned char *from = (unsigned char *)line, *to = from, *end = from + len;
-    while (from < end) {
-        if (*from != 255) {
-            *to++ = *from++;
-            continue;
-        }
-        from++;                                     /* IAC */
-        if (from < end && *from >= 251 && *from <= 254 && end - from >= 2)
-            from++;                                 /* its option follows */
-        if (from < end)
-            from++;                                 /* the command */
-    }
-    *to = '\0';
-    return (int)(to - (unsigned char *)line);
 }
 
 /* At end of input: whatever is left, a last line that had no newline.

@@ -1,0 +1,147 @@
+/*
+ * addresses.h - addresses as people read them: a peer's "host:port", this
+ * machine's own, and the lines a server prints when it is ready (its port,
+ * and where students can connect).
+ *
+ * Part of the compat layer: listing a machine's addresses is getifaddrs()
+ * on POSIX, and a host-name lookup on Windows. net.h includes it, so a
+ * lesson includes net.h. Everything here starts with net_ like the rest.
+ */
+#ifndef SOCKLAB_ADDRESSES_H
+#define SOCKLAB_ADDRESSES_H
+
+#include "net.h"
+
+/* "127.0.0.1:5000" or "[::1]:5000". An IPv4 client of a dual-stack server
+ * arrives as ::ffff:127.0.0.1; we print it as the IPv4 address it is. */
+static inline const char *net_addr_text(const struct sockaddr *sa, char *buf, size_t cap)
+{
+    char host[64] = "?";
+    unsigned port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        port = ntohs(in->sin_port);
+        snprintf(buf, cap, "%s:%u", host, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        port = ntohs(in6->sin6_port);
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+            inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host, sizeof host);
+            snprintf(buf, cap, "%s:%u", host, port);
+        } else {
+            inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+            snprintf(buf, cap, "[%s]:%u", host, port);
+        }
+    } else {
+        snprintf(buf, cap, "(unknown address family %d)", (int)sa->sa_family);
+    }
+    return buf;
+}
+
+/* 1 for this machine's own addresses: 127.0.0.0/8, ::1, and an IPv4
+ * loopback client of a dual-stack server (::ffff:127.x). */
+static inline int net_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+    }
+    return 0;
+}
+
+/* Two net_addr_text() results name the same machine, whatever their ports:
+ * "192.168.1.7:50312" and "192.168.1.7:50313". */
+static inline int net_same_host(const char *a, const char *b)
+{
+    const char *ca = strrchr(a, ':'), *cb = strrchr(b, ':');
+    size_t la = ca != NULL ? (size_t)(ca - a) : strlen(a);
+    size_t lb = cb != NULL ? (size_t)(cb - b) : strlen(b);
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* Writes the address of sa into host if another machine could reach it
+ * there (not loopback, not IPv6 link-local); returns 1 if so. */
+static inline int net_reachable_host(const struct sockaddr *sa, char *host, size_t cap)
+{
+    if (sa != NULL && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        if ((ntohl(in->sin_addr.s_addr) >> 24) == 127)
+            return 0;
+        return inet_ntop(AF_INET, &in->sin_addr, host, (socklen_t)cap) != NULL;
+    }
+    if (sa != NULL && sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+            return 0;
+        return inet_ntop(AF_INET6, &in6->sin6_addr, host, (socklen_t)cap) != NULL;
+    }
+    return 0;
+}
+
+/* Prints "connect with: CLIENT ADDRESS PORT" for up to four addresses of
+ * this machine that students on the same network could use; only those of
+ * `family` unless it is AF_UNSPEC (a listener on 0.0.0.0 has no IPv6). */
+static inline void net_print_local_addresses(const char *client, int port, int family)
+{
+    char host[64];
+    int shown = 0;
+#ifdef _WIN32
+    /* Windows resolves its own host name to every adapter's address. */
+    char name[256];
+    struct addrinfo hints, *list = NULL, *ai;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (gethostname(name, (int)sizeof name) == 0 && getaddrinfo(name, NULL, &hints, &list) == 0) {
+        for (ai = list; ai != NULL && shown < 4; ai = ai->ai_next)
+            if ((family == AF_UNSPEC || ai->ai_family == family)
+                && net_reachable_host(ai->ai_addr, host, sizeof host))
+                shown += printf("connect with: %s %s %d\n", client, host, port) > 0;
+        freeaddrinfo(list);
+    }
+#else
+    struct ifaddrs *list = NULL, *ifa;
+    if (getifaddrs(&list) == 0) {
+        for (ifa = list; ifa != NULL && shown < 4; ifa = ifa->ifa_next)
+            if ((ifa->ifa_flags & IFF_UP) && ifa->ifa_addr != NULL
+                && (family == AF_UNSPEC || ifa->ifa_addr->sa_family == family)
+                && net_reachable_host(ifa->ifa_addr, host, sizeof host))
+                shown += printf("connect with: %s %s %d\n", client, host, port) > 0;
+        freeifaddrs(list);
+    }
+#endif
+    if (shown == 0)
+        printf("connect with: %s %s %d (this machine only: no network address found)\n",
+               client, family == AF_INET6 ? "::1" : "127.0.0.1", port);
+}
+
+/* The line a server prints when it is ready, then where to connect. The
+ * first line always holds "port N": scripts and tests wait for it. */
+static inline void net_announce(const char *prog, net_socket listener, const char *bind_addr)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = (socklen_t)sizeof addr;
+    int port = 0;
+    memset(&addr, 0, sizeof addr);
+    if (getsockname(listener, (struct sockaddr *)&addr, &len) == 0)
+        port = addr.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&addr)->sin6_port)
+                                          : ntohs(((struct sockaddr_in *)&addr)->sin_port);
+    if (bind_addr != NULL)
+        printf("%s: listening on %s port %d\n", prog, bind_addr, port);
+    else
+        printf("%s: listening on port %d (%s)\n", prog, port,
+               addr.ss_family == AF_INET6 ? "IPv4 and IPv6" : "IPv4 only");
+    /* "::" and "0.0.0.0" mean every address (of their family): nobody can
+     * connect to them as such */
+    if (bind_addr == NULL)
+        net_print_local_addresses("client", port, AF_UNSPEC);
+    else if (strcmp(bind_addr, "::") == 0 || strcmp(bind_addr, "0.0.0.0") == 0)
+        net_print_local_addresses("client", port, addr.ss_family);
+    else
+        printf("connect with: client %s %d\n", bind_addr, port);
+    fflush(stdout);
+}
+
+#endif
