@@ -27,8 +27,16 @@
  *                                   TEXT to the next line holding the second
  *                                   (^ at the start of TEXT: at line start;
  *                                   $ at its end: at line end)
- *       ... mark "TEXT"             (after either form) highlight the lines
- *                                   holding TEXT; may be repeated
+ *       ... mark "TEXT"             (after either form) highlight the one
+ *                                   line holding TEXT (^ and $ as above);
+ *                                   may be repeated. TEXT on no line, or on
+ *                                   more than one, is an error: a mark
+ *                                   names the line it means, not a word
+ *
+ * Code is sized for the back row: the biggest font (26 px at most) at which
+ * the quote fits the room the title, bullets and text leave on the 1280x720
+ * stage; under 18 px is an error (quote less, or split the slide). A quote
+ * from a README is one console block, without its fences.
  *   svg: NAME                       the diagram slides/src/NAME.svg, inline
  *   notes:                          the rest of the slide: presenter notes
  *
@@ -42,11 +50,15 @@
 #include <string.h>
 
 #define MAX_MARKS 8
+#define MIN_CODE_PX 18      /* readable from the back row of a classroom */
+#define MAX_CODE_PX 26
+#define CODE_WIDTH 1108     /* the stage's 1280 px less the slide's and the block's padding */
 
 static const char *root = ".";      /* where lesson sources and slides/src are */
 static const char *src_name;        /* the .md being read, for messages */
 static int src_line;
 static int failed;
+static int code_room = 520;         /* px of the stage left for each code block */
 
 /* ---- small tools ------------------------------------------------------ */
 
@@ -353,18 +365,26 @@ static void put_code(struct text *t, const char *spec)
         free_lines(&l);
         return;
     }
-    /* The biggest font (in px on a 1280x720 slide) that fits the code. */
+    /* The biggest font (in px on a 1280x720 slide) that fits the code: lines
+     * are 1.3 em high; a monospace character is 0.61 em wide at most; the
+     * figure's caption, padding and margin take 61 px. */
     nlines = r.last - r.first + 1;
     for (i = r.first; i <= r.last; i++)
         if ((int)strlen(l.line[i]) > cols)
             cols = (int)strlen(l.line[i]);
-    px = 26;                    /* 520 px high, 1080 px wide at most */
-    if (nlines * 13 * px / 10 > 520)
-        px = 520 * 10 / (13 * nlines);
-    if (cols * px * 6 / 10 > 1080)
-        px = 1080 * 10 / (6 * cols);
-    if (px < 14)
-        error_at("%d lines of up to %d columns: too big for a slide; quote less", nlines, cols);
+    px = MAX_CODE_PX;
+    if (nlines * 13 * px / 10 > code_room - 61)
+        px = (code_room - 61) * 10 / (13 * nlines);
+    if (cols * px * 61 / 100 > CODE_WIDTH)
+        px = CODE_WIDTH * 100 / (61 * cols);
+    if (px < MIN_CODE_PX)
+        error_at("%d lines of up to %d columns: under %d px with what else is on the slide; "
+                 "quote less, or split the slide", nlines, cols, MIN_CODE_PX);
+    if (strstr(file, ".md") != NULL)
+        for (i = r.first; i <= r.last; i++)
+            if (strncmp(l.line[i], "```", 3) == 0 || strncmp(l.line[i], "<!--", 4) == 0)
+                error_at("the quote from %s crosses a fence or a comment (line %d): quote one "
+                         "console block", file, i + 1);
     /* a transcript quoted from a README looks like a terminal */
     putf(t, "<figure class=\"code%s\"><figcaption>%s",
          strstr(file, ".md") != NULL ? " term" : "", file);
@@ -383,10 +403,12 @@ static void put_code(struct text *t, const char *spec)
     }
     put(t, "</code></pre></figure>\n");
     for (k = 0; k < nmarks; k++) {
-        for (i = r.first; i <= r.last && !line_has(l.line[i], marks[k]); i++)
-            ;
-        if (i > r.last)
-            error_at("mark \"%s\" is on no line of the quoted code", marks[k]);
+        int on = 0;
+        for (i = r.first; i <= r.last; i++)
+            on += line_has(l.line[i], marks[k]);
+        if (on != 1)
+            error_at("mark \"%s\" is on %d lines of the quoted code: it must name one", marks[k],
+                     on);
     }
     free_lines(&l);
 }
@@ -525,6 +547,47 @@ static void put_bullet(struct text *t, struct state *st, int depth, const char *
     put_inline(t, text);
 }
 
+/* Lines of text, about, for the characters a reader sees of `s` (no
+ * marker, no ` or *) at `per_line` a line. */
+static int text_lines(const char *s, int per_line)
+{
+    int chars = 0;
+    for (s += strspn(s, "#- "); *s; s++)
+        chars += *s != '`' && *s != '*';
+    return chars > 0 ? (chars + per_line - 1) / per_line : 1;
+}
+
+/* What the slide starting after line `i` leaves for its code, per block, in
+ * px of the 1280x720 stage (deck.css's sizes: 636 px inside the padding; a
+ * title line 58 px plus 22 of margin, a bullet line 41 plus 12, a paragraph
+ * line 41 plus 18). Notes are not on the stage. */
+static int room_for_code(const struct lines *src, int i)
+{
+    int room = 636, blocks = 0, lists = 0;
+    for (; i < src->n && strcmp(src->line[i], "---") != 0; i++) {
+        const char *line = src->line[i];
+        if (strcmp(line, "notes:") == 0)
+            break;
+        if (strncmp(line, "# ", 2) == 0)
+            room -= 58 * text_lines(line, 40) + 22;
+        else if (strncmp(line, "## ", 3) == 0)
+            room -= 38 * text_lines(line, 60) + 18;
+        else if (strncmp(line, "- ", 2) == 0)
+            room -= 41 * text_lines(line, 66) + 12 + (lists++ ? 0 : 14);
+        else if (strncmp(line, "  - ", 4) == 0)
+            room -= 35 * text_lines(line, 76) + 6;
+        else if (strncmp(line, "code:", 5) == 0)
+            blocks++;
+        else if (strncmp(line, "svg:", 4) == 0)
+            room -= 200;
+        else if (line[0] != '\0')
+            room -= 41 * text_lines(line, 70) + 18;
+        else
+            lists = 0;
+    }
+    return blocks > 1 ? room / blocks : room;
+}
+
 /* Builds one deck into `t`. */
 static void build_deck(struct text *t, struct lines *src)
 {
@@ -557,6 +620,7 @@ static void build_deck(struct text *t, struct lines *src)
         }
         if (strcmp(line, "---") == 0) {
             open_slide(t, &st);
+            code_room = room_for_code(src, i + 1);
             continue;
         }
         if (!st.in_slide) {

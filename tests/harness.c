@@ -706,3 +706,25 @@ int terminal_safe(const char *text, size_t len)
     }
     return 1;
 }
+
+/* A whole file as a NUL-terminated string (free it), or NULL. */
+char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *data;
+    long len;
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc((size_t)len + 1);
+    if (data == NULL || fread(data, 1, (size_t)len, f) != (size_t)len) {
+        free(data);
+        fclose(f);
+        return NULL;
+    }
+    data[len] = '\0';
+    fclose(f);
+    return data;
+}

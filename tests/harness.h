@@ -155,4 +155,7 @@ int terminal_safe(const char *text, size_t len);
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
 
+/* A whole file as a NUL-terminated string (the caller frees it), or NULL. */
+char *slurp(const char *path);
+
 #endif

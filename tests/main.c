@@ -27,6 +27,9 @@ extern const struct test doctor_tests[];
 extern const struct test chatroom_tests[];
 extern const struct test flood_tests[];
 extern const struct test door_tests[];
+extern const struct test trace_tests[];
+extern const struct test layout_tests[];
+extern const struct test links_tests[];
 extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 extern const struct test tools_tests[];
@@ -46,8 +49,11 @@ static const struct {
     {chatroom_tests, 1},
     {flood_tests, 1},
     {door_tests, 1},
+    {trace_tests, 1},
     {eliza_tests, 0},
     {docs_tests, 0},
+    {layout_tests, 0},
+    {links_tests, 0},
     {tools_tests, 1},
     {find_tests, 1},
     {build_tests, 0},
@@ -116,7 +122,9 @@ int main(int argc, char **argv)
     }
     printf("socklab tests: %s build\n", on_wine ? "Windows (.exe under wine)" : "native");
     for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-        if ((on_wine && !tables[k].on_windows_too) || (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests)))
+        if ((on_wine && !tables[k].on_windows_too) ||
+            (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
+                                tables[k].tests == layout_tests || tables[k].tests == links_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;

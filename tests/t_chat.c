@@ -25,7 +25,7 @@ static int start_pair(struct proc *server, struct proc *client)
     argv[1] = port_text(port);
     if (proc_startv(client, bin_path("04-chat", "client"), argv) != 0)
         return 0;
-    return expect(proc_wait_for(client, "server: Welcome to my chat room!", timeout_ms(10000)),
+    return expect(proc_wait_for(client, "server: Hello, this is a one-on-one chat", timeout_ms(10000)),
                   "the client to print the greeting, got: %s", client->buf) &&
            expect(proc_wait_for(server, "connected: type to chat", timeout_ms(5000)),
                   "the server to say who connected, got: %s", server->buf) ? port : 0;
@@ -64,7 +64,7 @@ static void chat_reassembles_split_lines_accepts_crlf_and_shows_no_escapes(void)
     if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
         return;
     recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(5000));
-    expect_has("greeting", greeting, "Welcome to my chat room!");
+    expect_has("greeting", greeting, "this is a one-on-one chat");
     send_text(fd, "spl");
     usleep(150000);
     send_text(fd, "it li");
@@ -134,7 +134,7 @@ static void next_client_gets_the_typed_line(struct proc *server, int port, const
     if (!expect((fd = tcp_connect("127.0.0.1", port)) >= 0, "the next client to connect"))
         return;
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+    expect_has("the next client's greeting", buf, "this is a one-on-one chat");
     proc_write(server, typed);
     buf[0] = '\0';
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
@@ -201,7 +201,7 @@ static void chat_server_started_with_stdin_closed_still_serves(void)
         return;
     }
     recv_until(fd, buf, sizeof buf, "\n", timeout_ms(5000));
-    expect_has("the greeting", buf, "Welcome");
+    expect_has("the greeting", buf, "one-on-one chat");
     send_text(fd, "hello\n");
     expect(proc_wait_for(&server, "client: hello\n", timeout_ms(5000)),
            "the server to print the client's line, got %s", server.buf);
@@ -239,8 +239,8 @@ static void chat_server_with_no_keyboard_hangs_up_on_a_silent_client(void)
     close(fd);
     buf[0] = '\0';
     if ((fd = tcp_connect("127.0.0.1", port)) >= 0) {   /* the seat is free again */
-        recv_until(fd, buf, sizeof buf, "Welcome", timeout_ms(5000));
-        expect_has("the next client's greeting", buf, "Welcome to my chat room!");
+        recv_until(fd, buf, sizeof buf, "one-on-one chat", timeout_ms(5000));
+        expect_has("the next client's greeting", buf, "this is a one-on-one chat");
         close(fd);
     }
     server_stop(&server);
@@ -301,7 +301,7 @@ static void chat_server_keeps_serving_after_its_own_end_of_input(void)
         return;
     }
     expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
-           strstr(line, "Welcome") != NULL, "the next client to be greeted, got \"%s\"", line);
+           strstr(line, "one-on-one chat") != NULL, "the next client to be greeted, got \"%s\"", line);
     expect(conn_read_line(&next, line, sizeof line, timeout_ms(5000)) &&
            strstr(line, "Nobody can type at the server") != NULL,
            "the next client to be told nobody can answer, got \"%s\"", line);
@@ -325,7 +325,7 @@ static void chat_works_with_nc_as_the_client(void)
     argv[2] = port_text(port);
     if (proc_start_native(&nc, "nc", argv) != 0)
         return;
-    expect(proc_wait_for(&nc, "Welcome to my chat room!", timeout_ms(5000)), "nc to show the greeting");
+    expect(proc_wait_for(&nc, "this is a one-on-one chat", timeout_ms(5000)), "nc to show the greeting");
     proc_write(&nc, "typed in nc\r\n");
     expect(proc_wait_for(&server, "client: typed in nc\n", timeout_ms(5000)),
            "the server to print nc's line without the CR");
@@ -349,7 +349,7 @@ static void chat_works_with_telnet_as_the_client(void)
     argv[1] = port_text(port);
     if (proc_start_native(&telnet, "telnet", argv) != 0)
         return;
-    expect(proc_wait_for(&telnet, "Welcome to my chat room!", timeout_ms(5000)),
+    expect(proc_wait_for(&telnet, "this is a one-on-one chat", timeout_ms(5000)),
            "telnet to show the greeting, got: %s", telnet.buf);
     proc_write(&telnet, "typed in telnet\n");     /* telnet sends CR LF */
     expect(proc_wait_for(&server, "client: typed in telnet\n", timeout_ms(5000)),

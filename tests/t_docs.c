@@ -59,27 +59,6 @@ enum { MAX_LINES = 4000, MAX_TERMINALS = 5, MAX_ITEMS = 200 };
 
 /* ---- files --------------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *data;
-    long len;
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc((size_t)len + 1);
-    if (data == NULL || fread(data, 1, (size_t)len, f) != (size_t)len) {
-        free(data);
-        fclose(f);
-        return NULL;
-    }
-    data[len] = '\0';
-    fclose(f);
-    return data;
-}
-
 /* Splits text into lines in place (the newlines become NULs). */
 static int split(char *text, char **line, int max)
 {
@@ -722,6 +701,11 @@ static void docs_course_plan_runs_as_written(void)
     run_doc("docs/COURSE.md", ".", "8806");
 }
 
+static void docs_setup_runs_as_written(void)
+{
+    run_doc("docs/SETUP.md", ".", "8801");
+}
+
 /* ---- what every lesson README holds ---------------------------------------- */
 
 static const char *const readmes[] = {
@@ -1004,6 +988,7 @@ const struct test docs_tests[] = {
     {"docs_readme_07_find_runs_as_written", docs_readme_07_find_runs_as_written},
     {"docs_top_readme_runs_as_written", docs_top_readme_runs_as_written},
     {"docs_course_plan_runs_as_written", docs_course_plan_runs_as_written},
+    {"docs_setup_runs_as_written", docs_setup_runs_as_written},
     {"slides_built_decks_match_the_lesson_sources", slides_built_decks_match_the_lesson_sources},
     {"slides_code_is_copied_verbatim_from_the_named_lines",
      slides_code_is_copied_verbatim_from_the_named_lines},

@@ -27,7 +27,7 @@
 
 #define PROG "daytime server"
 #define DEFAULT_PORT "8803"
-enum { DRAIN_SECONDS = 1 };     /* how long we wait for a client to close after us */
+enum { DRAIN_SECONDS = 1 };     /* one wait for the client to close; 3 in all at most */
 
 static const char usage[] =
     "usage: server [-b ADDRESS] [PORT]\n"

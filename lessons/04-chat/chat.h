@@ -29,6 +29,7 @@
 #include "../../common/tcp.h"
 #include "../../common/telnet.h"
 #include "../../common/text.h"
+#include "../../common/trace.h"
 #include "line.h"
 
 #include <time.h>
@@ -47,6 +48,7 @@ struct chat {
     net_socket keyboard;            /* from net_keyboard_open(); NET_INVALID once it ended */
     net_socket listener;            /* server only: turn newcomers away; else NET_INVALID */
     const char *peer_name;          /* how we label the peer's lines: "server", "client" */
+    int trace;                      /* server only: --trace, each select() round on stderr */
     int silence_s;                  /* server only: once nobody can type here, hang up
                                        after this many seconds of silence (0: never) */
     struct line_buffer from_peer;
@@ -71,9 +73,10 @@ static inline void chat_print(const struct chat *c, char *line, int len, int cut
 static inline int chat_from_peer(struct chat *c)
 {
     char line[LINE_LIMIT + 1];
-    int room, n, len, cut;
+    int room, n, len, cut, lines = 0;
     char *space = line_space(&c->from_peer, &room);
     n = recv(c->peer, space, room, 0);
+    TRACE(c->trace, "%d %s: recv() gave %d (0: closed)", (int)c->peer, c->peer_name, n);
     if (n <= 0) {
         if ((len = line_rest(&c->from_peer, line)) >= 0)
             chat_print(c, line, len, 0);        /* a last line without newline */
@@ -85,7 +88,10 @@ static inline int chat_from_peer(struct chat *c)
         if (len == 0)
             return CHAT_PEER_LEFT;
         chat_print(c, line, len, cut);
+        lines++;
     }
+    TRACE(c->trace, "%d %s: printed %d whole lines; any part line waits in the buffer",
+          (int)c->peer, c->peer_name, lines);
     return 0;
 }
 
@@ -108,6 +114,8 @@ static inline int chat_from_keyboard(struct chat *c)
         line[len++] = '\n';            /* a last line without one counts too */
         if (tcp_send_all(c->peer, line, (size_t)len) != 0)
             return CHAT_FAILED;
+        TRACE(c->trace, "keyboard: a line typed; sent %d bytes to %d %s", len, (int)c->peer,
+              c->peer_name);
         if (len == 1)
             return CHAT_YOU_LEFT;
     }
@@ -115,11 +123,12 @@ static inline int chat_from_keyboard(struct chat *c)
 }
 
 /* Server only: someone else connected while we chat. Tell them, politely. */
-static inline void chat_turn_away(net_socket listener)
+static inline void chat_turn_away(const struct chat *c)
 {
     static const char busy[] = "Sorry, the server is busy in another chat. Try again later.\n";
-    net_socket extra = accept(listener, NULL, NULL);
+    net_socket extra = accept(c->listener, NULL, NULL);
     if (extra != NET_INVALID) {
+        TRACE(c->trace, "accepted %d and turned it away: busy", (int)extra);
         tcp_turn_away(extra, busy);
         printf("(turned away a second client: one conversation at a time)\n");
     }
@@ -164,6 +173,7 @@ static inline int chat_run(struct chat *c)
         /* Sleeps until at least one of them has something for us. */
         ready = select((int)(top + 1), &readable, NULL, NULL,
                        leaving || bounded ? &patience : NULL);
+        trace_round(c->trace, ready, &readable, NULL, top, c->listener);
         if (ready < 0 && net_error() == NET_EINTR)
             continue;
         if (ready < 0) {
@@ -185,7 +195,7 @@ static inline int chat_run(struct chat *c)
             left_at = time(NULL);
         }
         if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
-            chat_turn_away(c->listener);
+            chat_turn_away(c);
     }
 }
 

@@ -44,6 +44,7 @@ int main(int argc, char **argv)
         net_fail(PROG, "watching the keyboard (net_keyboard_open)", net_error());
     chat.listener = NET_INVALID;
     chat.peer_name = "server";
+    chat.trace = 0;                     /* --trace is the server's */
     chat.silence_s = 0;                 /* we hang up ourselves: an empty line */
     chat.from_keyboard = &typed;
     line_init(&typed);

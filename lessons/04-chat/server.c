@@ -30,17 +30,18 @@ enum { SILENCE_S = 60 };     /* with no keyboard: long enough to think, short en
                                that a silent client can't keep the seat all class */
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [--silence SECONDS] [PORT]\n"
+    "usage: server [-b ADDRESS] [--silence SECONDS] [--trace] [PORT]\n"
     "  One-on-one chat with one client at a time. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
     "  Type lines to send them; an empty line hangs up; Ctrl+C stops the server.\n"
     "  -b ADDRESS  listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
     "  --silence SECONDS  once input has ended (nobody can type here), hang up on\n"
     "              a client silent this long (default 60)\n"
+    "  --trace     tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help  show this help\n";
 
 static const char greeting[] =
-    "Welcome to my chat room! Type a line to talk; an empty line leaves.\n";
+    "Hello, this is a one-on-one chat. Type a line to talk; an empty line leaves.\n";
 static const char silence_goodbye[] = "(Silence: the server hangs up. Goodbye.)\n";
 
 /* Lines typed while nobody is connected go nowhere, and we say so; empty
@@ -96,11 +97,14 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
         socklen_t len = sizeof peer;
         net_socket client, top = chat->listener;
         fd_set readable;
+        int ready;
         FD_ZERO(&readable);
         chat_watch(chat->listener, &readable, &top);
         if (chat->keyboard != NET_INVALID)
             chat_watch(chat->keyboard, &readable, &top);
-        if (select((int)(top + 1), &readable, NULL, NULL, NULL) < 0) {
+        ready = select((int)(top + 1), &readable, NULL, NULL, NULL);
+        trace_round(chat->trace, ready, &readable, NULL, top, chat->listener);
+        if (ready < 0) {
             if (net_error() != NET_EINTR)
                 net_fail(PROG, "select()", net_error());
             continue;
@@ -113,6 +117,7 @@ static net_socket wait_for_client(struct chat *chat, struct line_buffer *typed, 
         client = accept(chat->listener, (struct sockaddr *)&peer, &len);
         if (client != NET_INVALID) {
             net_addr_text((struct sockaddr *)&peer, who, who_size);
+            TRACE(chat->trace, "accepted %s as socket %d", who, (int)client);
             /* a client whose laptop vanished is noticed (common/net.h) */
             net_keepalive(client, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S,
                           NET_KEEPALIVE_COUNT);
@@ -155,6 +160,7 @@ int main(int argc, char **argv)
     char who[NET_ADDR_TEXT];
     int end;
 
+    chat.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     chat.silence_s = (int)net_number_arg(values[1], "--silence", 1, 86400, SILENCE_S, usage);

@@ -214,3 +214,17 @@ void eliza_free(eliza *e)
     free(e->next_reply);
     free(e);
 }
+
+const char *eliza_script_beside(const char *argv0, const char *name, char *path, size_t cap)
+{
+    const char *slash = strrchr(argv0, '/'), *backslash = strrchr(argv0, '\\');
+    size_t dir_len;
+    if (backslash != NULL && (slash == NULL || backslash > slash))
+        slash = backslash;
+    dir_len = slash != NULL ? (size_t)(slash - argv0) + 1 : 0;
+    if (dir_len + strlen(name) + 1 > cap)
+        dir_len = 0;
+    memcpy(path, argv0, dir_len);
+    strcpy(path + dir_len, name);
+    return path;
+}

@@ -24,6 +24,9 @@ eliza_script *eliza_script_parse(const char *text, size_t len,
  * names the file, with the system's reason or the line that is wrong. */
 eliza_script *eliza_script_load(const char *path, char *err, size_t errcap);
 void eliza_script_free(eliza_script *s);
+/* The file `name` in the folder of the program `argv0` (into path), so
+ * "./server" finds its script from any directory; just `name` if too long. */
+const char *eliza_script_beside(const char *argv0, const char *name, char *path, size_t cap);
 
 /* The script's opening line, e.g. "HOW DO YOU DO. PLEASE TELL ME YOUR PROBLEM". */
 const char *eliza_greeting(const eliza_script *s);

@@ -51,6 +51,7 @@ struct waiting_room {
     int count;                  /* patients not yet discharged */
     long long now;              /* when select() last returned */
     struct admission rules;
+    int trace;                  /* --trace: each select() round told on stderr */
 };
 
 /* outbox.c: a reply goes in whole (made printable), and send() takes what

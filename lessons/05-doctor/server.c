@@ -30,6 +30,7 @@
 #include "../../common/tcp.h"
 #include "../../common/telnet.h"
 #include "../../common/text.h"
+#include "../../common/trace.h"
 #include "patient.h"
 
 #define PROG "doctor server"
@@ -37,7 +38,7 @@
 #define SCRIPT_NAME "doctor.script"
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [-s SCRIPT] [--per-address N] [PORT]\n"
+    "usage: server [-b ADDRESS] [-s SCRIPT] [--per-address N] [--trace] [PORT]\n"
     "  ELIZA with the DOCTOR script, for many patients at once. PORT defaults to " DEFAULT_PORT
     "; 0 picks a free one.\n"
     "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
@@ -45,6 +46,7 @@ static const char usage[] =
     "  --per-address N  at most N patients from one address (default 4, not counting this\n"
     "                   machine's own; given, it counts them too; 0: no limit). Raise it for\n"
     "                   a class behind one NAT\n"
+    "  --trace          tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help       show this help\n";
 
 static struct waiting_room room;
@@ -68,6 +70,7 @@ static void admit(net_socket listener, const eliza_script *script)
         return;
     }
     net_addr_text((struct sockaddr *)&addr, who, sizeof who);
+    TRACE(room.trace, "accepted %s as socket %d", who, (int)s);
     refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, (struct sockaddr *)&addr,
                                 who, why, sizeof why);
     if (refusal != NULL) {
@@ -123,6 +126,8 @@ static void answer_lines(struct patient *p)
             discharge(&room, p, "was cut off");
             return;
         }
+        TRACE(room.trace, "%d %s: a line of %d bytes; queued an answer, %d bytes of it wait",
+              (int)p->sock, p->who, len, p->out_len);
     }
     if (p->ended && p->out_len == 0)
         discharge(&room, p, "left");
@@ -133,6 +138,7 @@ static void hear_patient(struct patient *p)
     int space_left, n;
     char *space = line_space(&p->in, &space_left);
     n = recv(p->sock, space, space_left, 0);
+    TRACE(room.trace, "%d %s: recv() gave %d (0: closed)", (int)p->sock, p->who, n);
     if (n > 0) {
         line_added(&p->in, n);
         tcp_answer_telnet_mark(p->sock, space, n);
@@ -174,8 +180,9 @@ static void serve_round(net_socket listener, const eliza_script *script)
     fd_set readable, writable;
     struct timeval second = {1, 0};     /* wake up now and then to notice Ctrl+C */
     net_socket top = watch(listener, &readable, &writable);
-    int i;
-    if (select((int)(top + 1), &readable, &writable, NULL, &second) < 0) {
+    int i, ready = select((int)(top + 1), &readable, &writable, NULL, &second);
+    trace_round(room.trace, ready, &readable, &writable, top, listener);
+    if (ready < 0) {
         if (net_error() != NET_EINTR)
             printf("select() failed: %s\n", net_strerror(net_error()));
         return;
@@ -184,6 +191,8 @@ static void serve_round(net_socket listener, const eliza_script *script)
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
         if (p->sock != NET_INVALID && p->out_len > 0) {
+            TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait",
+                  (int)p->sock, p->who, p->out_len);
             if (keep_sending(&room, p))
                 answer_lines(p);        /* the lines that waited for it */
         } else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable)) {
@@ -192,21 +201,6 @@ static void serve_round(net_socket listener, const eliza_script *script)
     }
     if (FD_ISSET(listener, &readable))
         admit(listener, script);
-}
-
-/* The script beside the program, so "./server" works from any directory. */
-static const char *default_script_path(const char *argv0, char *path, size_t cap)
-{
-    const char *slash = strrchr(argv0, '/'), *backslash = strrchr(argv0, '\\');
-    size_t dir_len;
-    if (backslash != NULL && (slash == NULL || backslash > slash))
-        slash = backslash;
-    dir_len = slash != NULL ? (size_t)(slash - argv0) + 1 : 0;
-    if (dir_len + sizeof SCRIPT_NAME > cap)
-        dir_len = 0;
-    memcpy(path, argv0, dir_len);
-    strcpy(path + dir_len, SCRIPT_NAME);
-    return path;
 }
 
 int main(int argc, char **argv)
@@ -218,12 +212,14 @@ int main(int argc, char **argv)
     net_socket listener;
     int i;
 
+    room.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     admission_configure(&room.rules, values[2], usage);
-    script_path = values[1] ? values[1] : default_script_path(argv[0], path, sizeof path);
+    script_path = values[1] ? values[1] : eliza_script_beside(argv[0], SCRIPT_NAME, path, sizeof path);
     if ((script = eliza_script_load(script_path, err, sizeof err)) == NULL) {
-        fprintf(stderr, "%s: %s -- give the script with -s FILE\n", PROG, err);
+        fprintf(stderr, "%s: %s -- %s\n", PROG, err, values[1] ? "check the file given with -s "
+                "(a fresh copy: cp doctor.script my.script)" : "give the script with -s FILE");
         return 1;
     }
     if (net_init() != 0)

@@ -66,6 +66,8 @@ void queue_text(struct server *sv, int seat, const char *text, size_t len)
         m->last_sent = sv->now;         /* the stall clock starts with the first byte */
     memcpy(m->out + m->out_len, text, len);
     m->out_len += len;
+    TRACE(sv->trace, "%d %s: queued %lu bytes", (int)m->s, m->name[0] ? m->name : m->addr,
+          (unsigned long)len);
     if (is_reading(sv, m))
         sv->queued += len;              /* counted as send_outboxes() counts it */
     if (holds_room_back(sv, m) || sv->queued > ROOM_MARK)
@@ -85,6 +87,8 @@ static int send_outbox(struct server *sv, struct member *m)
     }
     memmove(m->out, m->out + n, m->out_len - (size_t)n);
     m->out_len -= (size_t)n;
+    TRACE(sv->trace, "%d %s: sent %d bytes, %lu wait", (int)m->s,
+          m->name[0] ? m->name : m->addr, n, (unsigned long)m->out_len);
     return 0;
 }
 

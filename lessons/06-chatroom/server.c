@@ -38,7 +38,8 @@ enum {
 };
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S] [PORT]\n"
+    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S]\n"
+    "              [--trace] [PORT]\n"
     "  A chat room: every line a member types reaches all the others.\n"
     "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
     "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
@@ -46,6 +47,7 @@ static const char usage[] =
     "  --per-address N    seats per address, and joins limited (default 4, not for this\n"
     "                     machine's own; given, for every address; 0: no limit)\n"
     "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
+    "  --trace            tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help         show this help\n";
 
 /* ---- one round of select() -------------------------------------------- */
@@ -62,6 +64,8 @@ static int hear_lines(struct server *sv, int seat, int at_end)
     while ((at_end || !sv->held_back) &&
            ((len = line_next(&m->in, line, &cut)) >= 0 ||
             (at_end && (len = line_rest(&m->in, line)) >= 0))) {
+        TRACE(sv->trace, "%d %s: a line of %d bytes, for the room", (int)m->s,
+              m->name[0] ? m->name : m->addr, len);
         ev = room_hear(&sv->room, seat, line, len, cut);
         if (ev == ROOM_JOINED)
             printf("%s joined from %s (%d here)\n", m->name, m->addr,
@@ -85,6 +89,8 @@ static void read_from(struct server *sv, int seat)
     for (i = 0; i < READS_PER_ROUND && !sv->held_back; i++) {
         space = line_space(&m->in, &room_left);
         n = recv(m->s, space, room_left, 0);
+        TRACE(sv->trace, "%d %s: recv() gave %d%s", (int)m->s, m->name[0] ? m->name : m->addr, n,
+              n < 0 ? " (nothing more now, or an error)" : "");
         if (n <= 0)
             break;
         line_added(&m->in, n);
@@ -118,6 +124,8 @@ static void read_in_turns(struct server *sv, fd_set *readable)
         if (sv->held_back)
             sv->next_reader = seat + 1;     /* % nseats: the seats in use may change */
     }
+    TRACE(sv->trace && sv->held_back, "held back: a reader over %d KiB behind (or all outboxes "
+          "over %d MiB): no more lines read this round", BEHIND_MARK / 1024, ROOM_MARK >> 20);
 }
 
 /* Who is in which set. Returns the highest descriptor; *wait_ms: how long
@@ -153,11 +161,13 @@ static void serve_round(struct server *sv)
 {
     fd_set readable, writable;
     struct timeval tick;
-    int wait_ms;
+    int wait_ms, ready;
     net_socket top = watch(sv, &readable, &writable, &wait_ms);
     tick.tv_sec = wait_ms / 1000;
     tick.tv_usec = (wait_ms % 1000) * 1000;
-    if (select((int)top + 1, &readable, &writable, NULL, &tick) < 0) {
+    ready = select((int)top + 1, &readable, &writable, NULL, &tick);
+    trace_round(sv->trace, ready, &readable, &writable, top, sv->listener);
+    if (ready < 0) {
         if (net_error() != NET_EINTR)
             net_fail(PROG, "select()", net_error());
         return;
@@ -201,6 +211,7 @@ int main(int argc, char **argv)
     struct member *seats;
     int seat;
 
+    sv.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
         net_port_arg(port, 0, usage);
     sv.max_clients = (int)net_number_arg(values[1], "--max-clients", 1, MOST_CLIENTS,

@@ -16,6 +16,7 @@
 #include "../../common/net.h"
 #include "../04-chat/line.h"
 #include "../../common/telnet.h"
+#include "../../common/trace.h"
 #include "room.h"
 
 #define PROG "chat room server"
@@ -50,6 +51,7 @@ struct server {
     size_t queued;              /* in the outboxes of those who read, all together */
     int held_back;              /* a reader is behind: nobody's lines are read */
     int next_reader;            /* who reads first next round: turns, fairly */
+    int trace;                  /* --trace: each select() round told on stderr */
     int per_address, per_address_given;     /* seats per address; given: loopback too */
     long long name_timeout_ms;
     struct {

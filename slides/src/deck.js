@@ -1,5 +1,7 @@
 /* socklab slides: keyboard navigation, presenter notes, fit to screen.
- * No libraries, nothing fetched. #N in the address opens slide N. */
+ * No libraries, nothing fetched. #N in the address opens slide N.
+ * Code is never shrunk here: slides/build.c sizes it (18 px at least on the
+ * 1280x720 stage) and tests/t_layout.c checks in a browser that it fits. */
 (function () {
   "use strict";
   var slides = document.querySelectorAll(".slide");
@@ -18,29 +20,13 @@
     "<tr><td>12 Enter</td><td>go to slide 12</td></tr>" +
     "<tr><td>n</td><td>show or hide the notes under the slide</td></tr>" +
     "<tr><td>p</td><td>open the notes in a second window</td></tr>" +
-    "<tr><td>?</td><td>this help</td></tr></table>";
+    "<tr><td>? or h</td><td>show or hide this help</td></tr>" +
+    "<tr><td>Escape</td><td>close this help</td></tr></table>";
   deck.appendChild(help);
 
   function fit() {
     var scale = Math.min(window.innerWidth / 1280, window.innerHeight / 720);
     document.documentElement.style.setProperty("--scale", String(scale));
-  }
-
-  /* The generator sizes each code block for the stage; a long title or
-   * bullets under the code can still push it past the bottom. Then the code
-   * gets smaller, a pixel at a time, until the slide fits (screen and print
-   * share the 1280x720 stage, so once at load is enough). */
-  function shrinkToFit(s) {
-    var pres = s.querySelectorAll("pre"), i, px, guard = 0;
-    s.classList.add("current");
-    while (s.scrollHeight > s.clientHeight + 1 && pres.length > 0 && guard++ < 30) {
-      for (i = 0; i < pres.length; i++) {
-        px = parseFloat(window.getComputedStyle(pres[i]).fontSize);
-        if (px > 11)
-          pres[i].style.fontSize = (px - 1) + "px";
-      }
-    }
-    s.classList.remove("current");
   }
 
   function fromHash() {
@@ -156,7 +142,5 @@
     return current + 1;
   } };
   fit();
-  for (var i = 0; i < slides.length; i++)
-    shrinkToFit(slides[i]);
   show(fromHash());
 })();
