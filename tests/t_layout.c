@@ -111,7 +111,11 @@ static void serve_deck(int fd, int index)
         respond(fd, "404 Not Found", "text/plain", "", 0);
         return;
     }
-    text = malloc(1 << 20);
+    if ((text = malloc(1 << 20)) == NULL) {
+        fclose(f);
+        respond(fd, "500 Out of memory", "text/plain", "", 0);
+        return;
+    }
     len = fread(text, 1, (1 << 20) - 1, f);
     fclose(f);
     text[len] = '\0';
@@ -119,7 +123,11 @@ static void serve_deck(int fd, int index)
              "var socklabScreen = [%d, %d];</script>\n",
              decks[index + 1] ? "'/" : "", decks[index + 1] ? decks[index + 1] : "''",
              decks[index + 1] ? ".html'" : "", screen[0], screen[1]);
-    page = malloc(len + sizeof probe + sizeof next + 16);
+    if ((page = malloc(len + sizeof probe + sizeof next + 16)) == NULL) {
+        free(text);
+        respond(fd, "500 Out of memory", "text/plain", "", 0);
+        return;
+    }
     at = strstr(text, "<head>");
     at = at ? at + 6 : text;
     sprintf(page, "%.*s\n%s%s%s", (int)(at - text), text, next, probe, at);
