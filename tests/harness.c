@@ -728,3 +728,18 @@ char *slurp(const char *path)
     fclose(f);
     return data;
 }
+
+int chatroom_join(int port, const char *name)
+{
+    char got[2048], line[128];
+    int fd = tcp_connect("127.0.0.1", port);
+    if (fd < 0)
+        return -1;
+    got[0] = '\0';
+    recv_until(fd, got, sizeof got, "your name?", timeout_ms(5000));
+    snprintf(line, sizeof line, "%s\n", name);
+    send_text(fd, line);
+    recv_until(fd, got, sizeof got, "you are in", timeout_ms(5000));
+    expect_has("joining", got, "you are in");
+    return fd;
+}

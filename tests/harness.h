@@ -135,6 +135,9 @@ int unused_port(void);
 char *port_text(int port);
 /* Closes with SO_LINGER 0, so the peer gets a reset instead of a FIN. */
 void close_with_reset(int fd);
+/* Joins lesson 06's chat room on 127.0.0.1 as `name` (waits for the
+ * question, answers, expects "you are in"); the socket, or -1. */
+int chatroom_join(int port, const char *name);
 
 /* A connection read line by line (what arrives after a line is kept). */
 struct conn {

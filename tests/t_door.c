@@ -25,19 +25,6 @@ static int knock(int port, char *got, size_t cap)
     return fd;
 }
 
-static int join_as(int port, const char *name)
-{
-    char got[1024], line[128];
-    int fd = knock(port, got, sizeof got);
-    if (fd < 0)
-        return -1;
-    snprintf(line, sizeof line, "%s\n", name);
-    send_text(fd, line);
-    recv_until(fd, got, sizeof got, "you are in", timeout_ms(5000));
-    expect_has("joining", got, "you are in");
-    return fd;
-}
-
 static void chatroom_frees_the_seat_of_a_connection_that_chooses_no_name(void)
 {
     static const char *const extra[] = {"--max-clients", "1", "--name-timeout", "2", NULL};
@@ -56,7 +43,7 @@ static void chatroom_frees_the_seat_of_a_connection_that_chooses_no_name(void)
     expect(proc_wait_for(&server, "dropped: chose no name in time", timeout_ms(2000)),
            "the server to log why");
     close(silent);
-    next = join_as(port, "ana");
+    next = chatroom_join(port, "ana");
     close(next);
     server_stop(&server);
 }
@@ -67,7 +54,7 @@ static void chatroom_gives_one_address_at_most_per_address_seats(void)
     struct proc server;
     char got[4096];
     int a, b, c, d, port = server_start(&server, LESSON, extra);
-    if (!port || (a = join_as(port, "ana")) < 0 || (b = join_as(port, "bo")) < 0)
+    if (!port || (a = chatroom_join(port, "ana")) < 0 || (b = chatroom_join(port, "bo")) < 0)
         return;
     c = knock(port, got, sizeof got);
     expect_has("a third connection from 127.0.0.1", got, "too many connections from your address");
@@ -75,7 +62,7 @@ static void chatroom_gives_one_address_at_most_per_address_seats(void)
     expect(proc_wait_for(&server, "refused 127.0.0.1", timeout_ms(2000)), "the log to say so");
     send_text(a, "/quit\n");
     expect(wait_closed(a, timeout_ms(3000)), "ana's connection closed after /quit");
-    d = join_as(port, "cy");            /* a seat is free again */
+    d = chatroom_join(port, "cy");            /* a seat is free again */
     send_text(b, "still here\n");
     recv_until(d, got, sizeof got, "bo: still here", timeout_ms(3000));
     expect_has("what cy hears", got, "bo: still here");
@@ -151,7 +138,7 @@ static void chatroom_delivers_a_long_who_and_bye_to_a_member_who_quits(void)
      * which under a slow wine held it for minutes. */
     expect(proc_wait_for(&server, "(820 here)", timeout_ms(60000)),
            "the server to log all %d joins", MEMBERS);
-    asker = join_as(port, "asker");
+    asker = chatroom_join(port, "asker");
     send_text(asker, "/who\n/quit\n");
     len = recv_all(asker, got, sizeof got, timeout_ms(20000), &closed);
     note("the asker got %zu bytes", len);

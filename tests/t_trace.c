@@ -67,20 +67,6 @@ static void trace_chat_shows_the_clients_line_read_and_a_typed_line_sent(void)
 }
 
 /* Joins the room as `name`; the socket, or -1. */
-static int join_room(int port, const char *name)
-{
-    char got[2048], line[64];
-    int fd = tcp_connect("127.0.0.1", port);
-    if (fd < 0)
-        return -1;
-    recv_until(fd, got, sizeof got, "your name?", timeout_ms(5000));
-    snprintf(line, sizeof line, "%s\n", name);
-    send_text(fd, line);
-    recv_until(fd, got, sizeof got, "you are in", timeout_ms(5000));
-    expect_has("joining", got, "you are in");
-    return fd;
-}
-
 static void trace_chatroom_shows_a_line_read_then_sent_to_each_member(void)
 {
     const char *extra[] = {"--trace", NULL};
@@ -91,9 +77,9 @@ static void trace_chatroom_shows_a_line_read_then_sent_to_each_member(void)
     int ana, bo, cy, k, port = server_start(&server, "06-chatroom", extra);
     if (!port)
         return;
-    bo = join_room(port, "bo");
-    cy = join_room(port, "cy");
-    ana = join_room(port, "ana");
+    bo = chatroom_join(port, "bo");
+    cy = chatroom_join(port, "cy");
+    ana = chatroom_join(port, "ana");
     if (ana < 0 || bo < 0 || cy < 0)
         return;
     proc_wait_for(&server, "ana joined", timeout_ms(5000));
