@@ -11,7 +11,7 @@
 
 #define LESSON "04-chat"
 
-/* 04.1: the greeting names the guest: "Welcome, 127.0.0.1:51234! ..." */
+/* 04.1: the greeting names the guest: "Hello 127.0.0.1:51234, this is ..." */
 static void check_04_1(void)
 {
     struct proc server;
@@ -20,7 +20,7 @@ static void check_04_1(void)
     int port = server_start(&server, LESSON, NULL);
     if (!port || conn_open(&c, "127.0.0.1", port) != 0)
         return;
-    snprintf(want, sizeof want, "Welcome, 127.0.0.1:%d!", local_port(c.fd));
+    snprintf(want, sizeof want, "Hello 127.0.0.1:%d, this is", local_port(c.fd));
     conn_read_line(&c, line, sizeof line, timeout_ms(3000));
     if (strncmp(line, want, strlen(want)) == 0)
         works("your server welcomes the guest by address: '%s'", line);
