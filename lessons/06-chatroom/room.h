@@ -66,7 +66,9 @@ struct server;                  /* the server's state (server.h): the room only 
 struct room {
     struct member *seats;
     int nseats;                 /* seats in use: 0..nseats-1, the highest taken */
-                                /* and those below it (free ones: s invalid) */
+                                /* and those below it (free ones: s invalid); */
+                                /* room_arrive() raises it, the server lowers it */
+                                /* when a connection closes (clients.c) */
     int present;                /* members with a name */
     struct server *server;
 };
