@@ -2,6 +2,7 @@
 #
 #   make                 build every lesson and the tools/ (binaries land next to their sources)
 #   make hello | echo | daytime | chat | doctor | chatroom | find    one lesson
+#   make steps           the step-by-step versions of lessons 04-06 (lessons/NN-*/steps/*.c)
 #   make test            the behaviour tests (the one test command)
 #   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
@@ -52,6 +53,9 @@ DOCTOR   := $(L)/05-doctor/server$(EXE) $(L)/05-doctor/client$(EXE)
 CHATROOM := $(L)/06-chatroom/server$(EXE) $(L)/06-chatroom/client$(EXE)
 FIND     := $(L)/07-find/server$(EXE) $(L)/07-find/client$(EXE)
 PROGRAMS := $(HELLO) $(ECHO) $(DAYTIME) $(CHAT) $(DOCTOR) $(CHATROOM) $(FIND)
+# Lessons 04-06 in steps: the bare program, then one defence at a time. Each
+# step is one .c file on common/ (built by the lessons' pattern rule below).
+STEPS    := $(patsubst %.c,%$(EXE),$(sort $(wildcard $(L)/*/steps/*.c)))
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
@@ -64,11 +68,12 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom find test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find steps test test-windows \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
         exercises check check-solutions check-solutions-wine
 
-all: $(PROGRAMS) $(TOOLS)
+all: $(PROGRAMS) $(STEPS) $(TOOLS)
+steps: $(STEPS)
 tools: $(TOOLS)
 hello: $(HELLO)
 echo: $(ECHO)
@@ -229,7 +234,7 @@ bench: chatroom
 # The programs this file builds, one line (tests/msvc-makefile.sh compares
 # Makefile.win against it).
 print-programs:
-	@echo $(PROGRAMS) $(TOOLS)
+	@echo $(PROGRAMS) $(STEPS) $(TOOLS)
 
 # ---- slides: slides/src/*.md -> slides/*.html (slides/build.c) --------------
 # Each deck is one self-contained HTML file; its code is copied from the
@@ -246,7 +251,7 @@ slides: $(SLIDES_BIN)
 	./$(SLIDES_BIN) $(SLIDES_SRC)
 
 clean:
-	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(TOOLS) $(addsuffix .exe,$(TOOLS)) $(TEST_BIN) $(EXERCISE_BIN) .build-flags* $(SLIDES_BIN)
+	rm -f $(PROGRAMS) $(addsuffix .exe,$(PROGRAMS)) $(STEPS) $(addsuffix .exe,$(STEPS)) $(TOOLS) $(addsuffix .exe,$(TOOLS)) $(TEST_BIN) $(EXERCISE_BIN) .build-flags* $(SLIDES_BIN)
 	rm -f $(L)/*/*.obj $(L)/*/*.o
 	rm -rf tests/fuzz/bin
 
