@@ -36,6 +36,7 @@ extern const struct test tools_tests[];
 extern const struct test find_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
+extern const struct test agree_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -58,6 +59,7 @@ static const struct {
     {find_tests, 1},
     {build_tests, 0},
     {rules_tests, 0},
+    {agree_tests, 0},
 };
 
 static int selected(const char *name, int argc, char **argv, int first)
@@ -124,7 +126,8 @@ int main(int argc, char **argv)
     for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
         if ((on_wine && !tables[k].on_windows_too) ||
             (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
-                                tables[k].tests == layout_tests || tables[k].tests == links_tests)))
+                                tables[k].tests == layout_tests || tables[k].tests == links_tests ||
+                                tables[k].tests == agree_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;
