@@ -39,6 +39,7 @@ extern const struct test tools_tests[];
 extern const struct test find_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
+extern const struct test consistency_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -55,6 +56,7 @@ static const struct {
     {trace_tests, 1},
     {eliza_tests, 0},
     {docs_tests, 0},
+    {consistency_tests, 0},
     {layout_tests, 0},
     {links_tests, 0},
     {tools_tests, 1},
@@ -129,6 +131,7 @@ int main(int argc, char **argv)
     for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
         if ((on_wine && !tables[k].on_windows_too) ||
             (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
+                                tables[k].tests == consistency_tests ||
                                 tables[k].tests == layout_tests || tables[k].tests == links_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
