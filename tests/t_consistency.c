@@ -11,6 +11,8 @@
  *   - docs/REFERENCE.md lists every helper of common/ a lesson or a model
  *     solution calls, under the header that defines it, and each lesson's
  *     README links it and, at its exercises, its model solutions.
+ *   - lesson 06's README quotes what the room shows of a junk line: the
+ *     room, run, shows exactly that.
  * A student who finds two documents disagreeing stops trusting both.
  */
 #include "harness.h"
@@ -370,6 +372,40 @@ static void consistency_each_lesson_readme_links_the_reference_and_its_solutions
     expect(lessons >= 7, "to find the lessons' READMEs (found %d)", lessons);
 }
 
+/* ---- what lesson 06's README says the room shows ---------------------- */
+
+/* "Send junk": the README quotes what the others see of a line holding an
+ * escape sequence; the room must show exactly that. */
+static void consistency_lesson_06_shows_a_junk_line_as_its_readme_says(void)
+{
+    struct proc server;
+    char *readme = slurp("lessons/06-chatroom/README.md"), *at, said[128] = "", got[4096] = "";
+    char *line;
+    int port, bob, eve;
+    if (!expect(readme != NULL, "lessons/06-chatroom/README.md"))
+        return;
+    at = strstr(readme, "**Send junk.**");
+    at = at ? strstr(at, "others see `") : NULL;
+    if (!expect(at != NULL, "lesson 06's README to say what the others see of the junk line"))
+        return;
+    snprintf(said, sizeof said, "%.*s", (int)strcspn(at + 12, "`"), at + 12);
+    free(readme);
+    if (!(port = server_start(&server, "06-chatroom", NULL)))
+        return;
+    bob = chatroom_join(port, "bob");
+    eve = chatroom_join(port, "eve");
+    if (!expect(bob >= 0 && eve >= 0, "bob and eve to join the room"))
+        return;
+    send_text(eve, "\033[2Jclear?\n");
+    recv_until(bob, got, sizeof got, "clear?", timeout_ms(5000));
+    line = strstr(got, "eve: ");
+    if (line != NULL)
+        line[strcspn(line, "\r\n")] = '\0';
+    expect(line != NULL && strcmp(line, said) == 0, "the room to show eve's line as the README "
+           "says, '%s'; bob got '%s'", said, line ? line : got);
+    server_stop(&server);
+}
+
 const struct test consistency_tests[] = {
     {"consistency_the_number_of_sessions_is_the_course_plans_everywhere",
      consistency_the_number_of_sessions_is_the_course_plans_everywhere},
@@ -381,5 +417,7 @@ const struct test consistency_tests[] = {
      consistency_the_reference_lists_every_helper_the_lessons_call},
     {"consistency_each_lesson_readme_links_the_reference_and_its_solutions",
      consistency_each_lesson_readme_links_the_reference_and_its_solutions},
+    {"consistency_lesson_06_shows_a_junk_line_as_its_readme_says",
+     consistency_lesson_06_shows_a_junk_line_as_its_readme_says},
     {0, 0},
 };
