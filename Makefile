@@ -6,7 +6,8 @@
 #   make test            the behaviour tests (the one test command)
 #   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
-#                        it a warning is shown and the program is still built
+#                        it a warning is shown and the program is still built;
+#                        make test STRICT=1 also checks the code rules (t_rules.c)
 #   make check-setup     is this laptop ready for class? (run it first)
 #   make exercises       list the lessons' exercises (id, difficulty, time, checked?)
 #   make check EX=02.2   is exercise 02.2 done? rebuilds that lesson, then checks it
@@ -125,8 +126,11 @@ endif
 $(TEST_BIN): $(TEST_SRC) tests/harness.h tests/datagram.h $(ELIZA) $(ELIZA_H) $(STAMP)
 	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(ELIZA) -lm
 
+# STRICT=1 also holds the project's own files to its code rules (line
+# budget, no platform #if: tests/t_rules.c); a student's make test leaves
+# them out, so a longer but correct exercise never fails it.
 test: all $(TEST_BIN)
-	./$(TEST_BIN)
+	./$(TEST_BIN) $(if $(filter 1,$(STRICT)),--strict)
 
 # The Windows build under wine: see tests/wine.sh for the environment.
 test-windows:

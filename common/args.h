@@ -1,7 +1,8 @@
 /*
  * args.h - the command lines every program shares ("server [PORT]",
- * "client [HOST [PORT]]", -h, -b): one way to read them, one way to fail
- * (a line that says why, the usage, exit 2).
+ * "client [HOST [PORT]]", -h, -b, and flags such as -t that take no
+ * value): one way to read them, one way to fail (a line that says why, the
+ * usage, exit 2).
  *
  * Part of the compat layer: net.h includes it, so a lesson includes net.h.
  * Everything here starts with net_ like the rest of the layer.
@@ -75,6 +76,22 @@ static inline int net_parse_args(int argc, char **argv, const char *usage,
         args[nargs++] = word;
     }
     return nargs;
+}
+
+/* Removes a flag (an option without a value, such as "-t") from argv; 1
+ * if it was there. Call it before net_parse_args(), which would take the
+ * next word for the flag's value. */
+static inline int net_take_flag(int *argc, char **argv, const char *flag)
+{
+    int i, found = 0;
+    for (i = 1; i < *argc; i++)
+        if (strcmp(argv[i], flag) == 0) {
+            memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof *argv);
+            (*argc)--;
+            i--;
+            found = 1;
+        }
+    return found;
 }
 
 /* A whole-number option in [lowest, highest]; `fallback` when it was not

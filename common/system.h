@@ -2,7 +2,8 @@
  * system.h - what the helper programs in tools/ need beyond sockets:
  * sleeping (a slow reader keeps a pace; net.h has the clock,
  * net_now_ms()), the system's name (the setup check gives the firewall
- * step for it), and their shared command line (HOST PORT, and flags). The lessons don't need it: they wait in select()
+ * step for it), and their shared command line (HOST PORT; flags are
+ * args.h's net_take_flag()). The lessons don't need it: they wait in select()
  * and recv().
  *
  * Part of the compat layer: Windows and POSIX each have their own calls.
@@ -44,20 +45,6 @@ static inline void net_sleep_ms(long long ms)
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
 #endif
-}
-
-/* Removes a flag (an option without a value) from argv; 1 if it was there. */
-static inline int net_take_flag(int *argc, char **argv, const char *flag)
-{
-    int i, found = 0;
-    for (i = 1; i < *argc; i++)
-        if (strcmp(argv[i], flag) == 0) {
-            memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof *argv);
-            (*argc)--;
-            i--;
-            found = 1;
-        }
-    return found;
 }
 
 /* A tool's "HOST PORT [options]" into args[0] and args[1]; a usage error

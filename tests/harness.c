@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 int on_wine;
+int strict_rules;         /* --strict: the project's own code rules too */
 int test_failed;            /* set by a failed expectation in the current test */
 
 /* ---- expectations ------------------------------------------------------ */

@@ -46,6 +46,10 @@ void need_program(const char *program, const char *what);
 
 /* Set when the tests run against the Windows build under wine. */
 extern int on_wine;
+/* Set by --strict (make test STRICT=1, as CI runs it): the project's own
+ * code rules (t_rules.c) are checked too; a student's make test leaves them
+ * out, so an exercise that grows a file never fails it. */
+extern int strict_rules;
 /* Scale a count down where wine is slow ("smaller counts where wine needs it"). */
 int scaled(int linux_count, int wine_count);
 /* A time limit for one step, longer under wine (its processes start slowly). */

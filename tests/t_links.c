@@ -16,7 +16,7 @@ static const char *const documents[] = {
     "README.md", "DEVELOPERS.md", "docs/COURSE.md", "docs/SETUP.md", "docs/GLOSSARY.md",
     "lessons/01-hello/README.md", "lessons/02-echo/README.md", "lessons/03-daytime/README.md",
     "lessons/04-chat/README.md", "lessons/05-doctor/README.md",
-    "lessons/06-chatroom/README.md", NULL};
+    "lessons/06-chatroom/README.md", "lessons/07-find/README.md", "docs/REFERENCE.md", NULL};
 
 /* GitHub's anchor for a heading: lower case, spaces to '-', and only
  * letters, digits, '-' and '_' kept. */

@@ -5,9 +5,14 @@
  *     so a student reads it in one sitting;
  *   - no platform #if (_WIN32, __linux__, __APPLE__, ...) outside common/:
  *     platform differences live in the compat layer, never in a lesson.
- * A failure names the file, and the line for the second rule. And the one
- * rule of net.h's process-wide state a program could break: the Ctrl+C flag
- * is read in the file that set up Ctrl+C, or the program says so.
+ * A failure names the file, and the line for the second rule. These two
+ * guard the project's own tree, not a student's edits: they run with
+ * --strict (make test STRICT=1, CI) and skip otherwise, so a correct
+ * exercise that grows a file never fails a student's make test
+ * (DEVELOPERS.md, "Code"; check-solutions holds the model solutions to the
+ * same LINE_BUDGET, read from this file). And the one rule of net.h's
+ * process-wide state a program could break: the Ctrl+C flag is read in the
+ * file that set up Ctrl+C, or the program says so.
  */
 #include "harness.h"
 
@@ -67,10 +72,19 @@ static int count_lines(const char *path)
     return lines + (last != '\n');     /* a last line without its newline counts */
 }
 
+/* Skips a rule of the project's own tree unless the run is --strict. */
+static void only_when_strict(void)
+{
+    if (!strict_rules)
+        skip("a rule for the project's own files: checked by make test STRICT=1 (CI), so that "
+             "a student's exercise may grow a file");
+}
+
 static void rules_common_lesson_and_tool_files_are_at_most_250_lines(void)
 {
     static char files[MAX_FILES][PATH_CAP];
     int i, n = 0, lines;
+    only_when_strict();
     n = find_sources("common", files, n);
     n = find_sources("lessons", files, n);
     n = find_sources("tools", files, n);
@@ -110,6 +124,7 @@ static void rules_no_platform_if_outside_common(void)
     char line[1024];
     const char *macro;
     int i, n = 0, number;
+    only_when_strict();
     for (i = 0; roots[i] != NULL; i++)
         n = find_sources(roots[i], files, n);
     if (!expect(n >= 40, "to find the sources outside common/ (found %d files)", n))
@@ -125,6 +140,19 @@ static void rules_no_platform_if_outside_common(void)
         fclose(f);
     }
     note("%d files checked", n);
+}
+
+/* A student's make test (no STRICT=1) runs tests/run without --strict:
+ * there the two rules above skip, and say why, rather than fail. */
+static void rules_of_the_tree_skip_without_strict_so_a_students_exercise_never_fails(void)
+{
+    struct proc p;
+    char *argv[] = {"rules_common_lesson_and_tool", "rules_no_platform_if", NULL};
+    if (!expect(proc_start_native(&p, "tests/run", argv) == 0, "to start tests/run"))
+        return;
+    proc_wait_exit(&p, timeout_ms(60000));
+    expect_has("tests/run without --strict", p.buf, "0 passed, 0 failed, 2 skipped");
+    expect_has("the reason it gives", p.buf, "checked by make test STRICT=1");
 }
 
 /* Writes `text` to dir/name; 1 on success. */
@@ -180,6 +208,8 @@ const struct test rules_tests[] = {
     {"rules_common_lesson_and_tool_files_are_at_most_250_lines",
      rules_common_lesson_and_tool_files_are_at_most_250_lines},
     {"rules_no_platform_if_outside_common", rules_no_platform_if_outside_common},
+    {"rules_of_the_tree_skip_without_strict_so_a_students_exercise_never_fails",
+     rules_of_the_tree_skip_without_strict_so_a_students_exercise_never_fails},
     {"rules_stop_flag_read_in_another_file_stops_the_program_and_says_so",
      rules_stop_flag_read_in_another_file_stops_the_program_and_says_so},
     {0, 0},

@@ -148,8 +148,8 @@ int main(int argc, char **argv)
            lines * (double)size / 1e6, took / 1000.0);
     shutdown(s, NET_SHUT_WR);
     wait_for_close(s);
-    printf("%s: the server closed the connection after %.2f s; %.0f bytes came back\n", PROG,
-           (net_now_ms() - start) / 1000.0, received);
+    printf("%s: we said we were done (half-close); the server then closed too, after %.2f s; "
+           "%.0f bytes came back\n", PROG, (net_now_ms() - start) / 1000.0, received);
     net_close(s);
     net_cleanup();
     return 0;

@@ -27,7 +27,7 @@
 
 #define PROG "daytime server"
 #define DEFAULT_PORT "8803"
-enum { DRAIN_SECONDS = 1 };     /* one wait for the client to close; 3 in all at most */
+enum { DRAIN_SECONDS = 1 };     /* one wait for the client to close; 3 s in all at most */
 
 static const char usage[] =
     "usage: server [-b ADDRESS] [PORT]\n"
@@ -55,8 +55,8 @@ static int format_daytime(char *out, int cap)
 
 /* Closing a socket that still holds unread input sends a reset, and a reset
  * can destroy data the client has not read yet: our line. So we say "no more
- * from us" (FIN), read and ignore until the client closes (three seconds
- * at most: whole seconds from time(), and a last recv() may wait one more),
+ * from us" (FIN), read and ignore until the client closes (3 s at
+ * most: whole seconds from time(), and a last recv() may wait one more),
  * and only then close. */
 static void close_gently(net_socket client)
 {
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
             continue;
         }
         n = format_daytime(line, (int)sizeof line);
-        if (send(client, line, n, 0) == n)  /* 40 bytes fit in any send buffer */
+        if (send(client, line, n, 0) == n)  /* 34 to 44 bytes fit in any send buffer */
             printf("told %s: %.*s\n", net_addr_text((struct sockaddr *)&peer, who, sizeof who),
                    n - 2, line);
         close_gently(client);

@@ -14,7 +14,9 @@
 #include "exercise.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,29 +31,37 @@ enum { LESSONS = sizeof lessons / sizeof lessons[0] };
 
 static int steps;            /* steps reported by the current check */
 
+/* Prints one step: its mark, then the message with every control byte
+ * shown as '?' (a message quotes what programs sent, and a terminal obeys
+ * escape bytes: the lessons' own rule). */
+static void report(const char *mark, const char *fmt, va_list ap)
+{
+    char text[2048];
+    size_t i;
+    vsnprintf(text, sizeof text, fmt, ap);
+    for (i = 0; text[i] != '\0'; i++)
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+            text[i] = '?';
+    steps++;
+    printf("  %-9s%s\n", mark, text);
+    fflush(stdout);
+}
+
 void works(const char *fmt, ...)
 {
     va_list ap;
-    steps++;
-    fputs("  ok       ", stdout);
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    report("ok", fmt, ap);
     va_end(ap);
-    putchar('\n');
-    fflush(stdout);
 }
 
 void missing(const char *fmt, ...)
 {
     va_list ap;
     test_failed = 1;
-    steps++;
-    fputs("  not yet  ", stdout);
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    report("not yet", fmt, ap);
     va_end(ap);
-    putchar('\n');
-    fflush(stdout);
 }
 
 int run_client(struct proc *p, const char *lesson, const char *input, ...)
@@ -95,6 +105,54 @@ int line_with(const char *all, const char *text, char *out, size_t cap)
     memcpy(out, start, len);
     out[len] = '\0';
     return 1;
+}
+
+const char *quote(const char *all, const char *key)
+{
+    static char out[4][160];
+    static int next;
+    char *q = out[next++ % 4];
+    const char *start = all, *at;
+    size_t len;
+    if (key != NULL && (at = strstr(all, key)) != NULL)
+        for (start = at; start > all && start[-1] != '\n'; start--)
+            ;
+    start += strspn(start, "\r\n");          /* no empty line */
+    if ((len = strcspn(start, "\r\n")) == 0)
+        return "nothing";
+    if (len > QUOTE_MAX)
+        snprintf(q, sizeof out[0], "'%.*s...'", QUOTE_MAX, start);
+    else
+        snprintf(q, sizeof out[0], "'%.*s'", (int)len, start);
+    return q;
+}
+
+int listen_here(int *fd)
+{
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    memset(&me, 0, sizeof me);
+    me.sin_family = AF_INET;
+    me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    *fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (*fd >= 0)
+        fcntl(*fd, F_SETFD, FD_CLOEXEC);    /* no program it starts inherits it */
+    if (*fd < 0 || bind(*fd, (struct sockaddr *)&me, sizeof me) != 0 || listen(*fd, 16) != 0 ||
+        getsockname(*fd, (struct sockaddr *)&me, &len) != 0) {
+        missing("the check could not open a TCP port of its own on 127.0.0.1");
+        return 0;
+    }
+    return ntohs(me.sin_port);
+}
+
+int accept_within(int listener, int ms)
+{
+    struct pollfd p;
+    p.fd = listener;
+    p.events = POLLIN;
+    if (poll(&p, 1, ms) != 1)
+        return -1;
+    return accept(listener, NULL, NULL);
 }
 
 static const struct exercise *find(const char *id)

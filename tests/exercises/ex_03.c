@@ -23,14 +23,6 @@ static size_t ask(int port, char *got, size_t cap)
     return len;
 }
 
-/* The first line of `text`, without its CR LF, for a message. */
-static const char *first_line(const char *text)
-{
-    static char line[256];
-    snprintf(line, sizeof line, "%.*s", (int)strcspn(text, "\r\n"), text);
-    return line;
-}
-
 /* 03.1: the line ends with the server's own name: "... UTC (from lab-pc-7)". */
 static void check_03_1(void)
 {
@@ -43,10 +35,10 @@ static void check_03_1(void)
     snprintf(want, sizeof want, " UTC (from %s)\r\n", host);
     ask(port, got, sizeof got);
     if (strstr(got, want) != NULL && strchr(got, '\n') == got + strlen(got) - 1)
-        works("your server names itself: '%s'", first_line(got));
+        works("your server names itself: %s", quote(got, NULL));
     else
-        missing("the line should end with ' UTC (from %s)' and CR LF; your server sent '%s'",
-                host, first_line(got));
+        missing("the line should end with ' UTC (from %s)' and CR LF; your server sent %s",
+                host, quote(got, NULL));
     server_stop(&server);
 }
 
@@ -66,18 +58,18 @@ static void check_03_3(void)
         works("the second visitor reads 'you are visitor number 2' on a second line");
     else
         missing("the second visitor should read 'you are visitor number 2' and CR LF after the "
-                "time; the second line was '%s'", first_line(second));
+                "time; the second line was %s", quote(second, NULL));
     if (strstr(got, " UTC\r\n") != NULL)
-        works("the time line is still first: '%s'", first_line(got));
+        works("the time line is still first: %s", quote(got, NULL));
     else
-        missing("the first line should still be the time, ending in 'UTC'; it was '%s'",
-                first_line(got));
+        missing("the first line should still be the time, ending in 'UTC'; it was %s",
+                quote(got, NULL));
     run_client(&client, LESSON, NULL, "127.0.0.1", port_text(port), (char *)NULL);
     if (strstr(client.buf, "you are visitor number 3") != NULL)
         works("the lesson's client shows both lines, unchanged");
     else
-        missing("the lesson's client should show 'you are visitor number 3'; it printed '%s'",
-                client.buf);
+        missing("the lesson's client should show 'you are visitor number 3'; it printed %s",
+                quote(client.buf, "visitor"));
     server_stop(&server);
 }
 
@@ -93,8 +85,8 @@ static void check_03_4(void)
         proc_wait_for(&server, "\n", timeout_ms(10000));
     if (strstr(server.buf, "port ") == NULL || sscanf(strstr(server.buf, "port "), "port %d",
                                                       &port) != 1) {
-        missing("your server should take the option -t; './server -t 0' said '%s'",
-                first_line(server.buf));
+        missing("your server should take the option -t; './server -t 0' said %s",
+                quote(server.buf, NULL));
         return;
     }
     len = ask(port, (char *)got, sizeof got);
@@ -102,8 +94,8 @@ static void check_03_4(void)
     seconds = (unsigned long)got[0] << 24 | (unsigned long)got[1] << 16 |
               (unsigned long)got[2] << 8 | got[3];
     if (len != 4)
-        missing("with -t your server should send 4 bytes and close; it sent %zu ('%s')", len,
-                first_line((char *)got));
+        missing("with -t your server should send 4 bytes and close; it sent %zu (%s)", len,
+                quote((char *)got, NULL));
     else if (seconds + 5 < now || seconds > now + 5)
         missing("with -t the 4 bytes should be the seconds since 1900, most significant byte "
                 "first (htonl()); they read %lu, and now is %lu", seconds, now);
@@ -113,10 +105,10 @@ static void check_03_4(void)
         return;
     ask(port, (char *)got, sizeof got);
     if (strstr((char *)got, " UTC\r\n") != NULL)
-        works("without -t the server still sends the line: '%s'", first_line((char *)got));
+        works("without -t the server still sends the line: %s", quote((char *)got, NULL));
     else
-        missing("without -t the server should still send the time line; it sent '%s'",
-                first_line((char *)got));
+        missing("without -t the server should still send the time line; it sent %s",
+                quote((char *)got, NULL));
     server_stop(&server);
     server_stop(&plain);
 }

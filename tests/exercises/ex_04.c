@@ -30,7 +30,8 @@ static void check_04_1(void)
     if (proc_wait_for(&server, "127.0.0.1:", timeout_ms(3000)))
         works("and its log still says who connected");
     else
-        missing("the server's log should still say who connected; it printed: %s", server.buf);
+        missing("the server's log should still say who connected; it printed %s",
+                quote(server.buf, NULL));
     conn_close(&c);
     server_stop(&server);
 }
@@ -55,8 +56,8 @@ static void check_04_2(void)
     if (strstr(client.buf, "you left the chat") != NULL)
         works("and it still chats: an empty line left the chat");
     else
-        missing("an empty line should still leave the chat; your client printed: %s",
-                client.buf);
+        missing("an empty line should still leave the chat; your client printed %s",
+                quote(client.buf, "left"));
     server_stop(&server);
 }
 
@@ -71,8 +72,8 @@ static void check_04_3(void)
     proc_close_stdin(&server);         /* nobody will type: the server only listens */
     if (!port || !proc_wait_for(&server, "end of input", timeout_ms(5000)) ||
         (fd = tcp_connect("127.0.0.1", port)) < 0) {
-        missing("the server with closed input should still wait for a client; it printed: %s",
-                server.buf);
+        missing("the server with closed input should still wait for a client; it printed %s",
+                quote(server.buf, "input"));
         return;
     }
     recv_all(fd, got, sizeof got, timeout_ms(8000), &closed);

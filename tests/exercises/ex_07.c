@@ -7,7 +7,6 @@
 #include "exercise.h"
 #include "../datagram.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,26 +22,6 @@ static int beacon_start(struct proc *p, const char *s1, const char *s2)
     if (proc_startv(p, bin_path(LESSON, "server"), argv) != 0)
         return 0;
     return server_port(p);
-}
-
-/* A TCP port of the check's own that accepts connections, standing in for
- * a lesson server (the beacon only checks that the port accepts); its
- * listening socket in *fd. */
-static int lesson_server_stand_in(int *fd)
-{
-    struct sockaddr_in me;
-    socklen_t len = sizeof me;
-    memset(&me, 0, sizeof me);
-    me.sin_family = AF_INET;
-    me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    *fd = socket(AF_INET, SOCK_STREAM, 0);
-    fcntl(*fd, F_SETFD, FD_CLOEXEC);    /* the beacon must not inherit it: stopping it stops it */
-    if (*fd < 0 || bind(*fd, (struct sockaddr *)&me, sizeof me) != 0 || listen(*fd, 16) != 0 ||
-        getsockname(*fd, (struct sockaddr *)&me, &len) != 0) {
-        missing("the check could not open a TCP port of its own on 127.0.0.1");
-        return 0;
-    }
-    return ntohs(me.sin_port);
 }
 
 /* Sends `count` questions (first line `head`, padded to `size`), then counts
@@ -68,7 +47,7 @@ static void check_07_1(void)
 {
     struct proc beacon, finder;
     char service[32], want[128], line[256];
-    int listener, echo_port = lesson_server_stand_in(&listener), port, ms = -1;
+    int listener, echo_port = listen_here(&listener), port, ms = -1;
     const char *end;
     if (!echo_port)
         return;
@@ -84,7 +63,7 @@ static void check_07_1(void)
     else
         missing("a beacon announces the echo server on port %d: your finder should print "
                 "'echo (lesson 02) %s%s' with the milliseconds (0 to 999), then ' ms)'; it "
-                "printed: '%s'", echo_port, want, "N ms)", finder.buf);
+                "printed %s", echo_port, want, "N ms)", quote(finder.buf, "at 127.0.0.1"));
     close(listener);                    /* the "echo server" stops */
     usleep(1200 * 1000);                /* the beacon checks again after a second */
     run_client(&finder, LESSON, NULL, "127.0.0.1", port_text(port), (char *)NULL);
@@ -93,7 +72,8 @@ static void check_07_1(void)
         works("and for a beacon with nothing to announce: '%s'", line);
     else
         missing("with the echo server stopped, your finder should print 'beacon at 127.0.0.1: no "
-                "lesson server is running there yet (N ms)'; it printed: '%s'", finder.buf);
+                "lesson server is running there yet (N ms)'; it printed %s",
+                quote(finder.buf, "beacon at"));
     server_stop(&beacon);
 }
 
@@ -104,7 +84,7 @@ static void check_07_2(void)
     char as_echo[32], as_room[32], line[256];
     struct sockaddr_storage to;
     socklen_t len;
-    int listener, echo_port = lesson_server_stand_in(&listener), port, fd;
+    int listener, echo_port = listen_here(&listener), port, fd;
     if (!echo_port)
         return;
     snprintf(as_echo, sizeof as_echo, "2:%d", echo_port);   /* one server, announced twice */
@@ -117,14 +97,14 @@ static void check_07_2(void)
         works("--lesson 6 finds the chat room and nothing else: '%s'", line);
     else
         missing("the beacon announces an echo server and a chat room: 'client --lesson 6' "
-                "should print the chat room only; it printed: '%s'", finder.buf);
+                "should print the chat room only; it printed %s", quote(finder.buf, NULL));
     run_client(&finder, LESSON, NULL, "127.0.0.1", port_text(port), (char *)NULL);
     if (strstr(finder.buf, "chat room (lesson 06)") != NULL &&
         strstr(finder.buf, "echo (lesson 02)") != NULL)
         works("without --lesson, both are still found");
     else
-        missing("without --lesson your finder should still print both servers; it printed: '%s'",
-                finder.buf);
+        missing("without --lesson your finder should still print both servers; it printed %s",
+                quote(finder.buf, "(lesson"));
     fd = udp_socket_to("127.0.0.1", port, &to, &len);
     if (answers_to(fd, &to, len, "socklab find 1 06\n", 18, 1, timeout_ms(1000)) == 0)
         works("a question of 18 bytes, 'socklab find 1 06' unpadded, gets no answer");
@@ -163,7 +143,7 @@ static void check_07_3(void)
         works("the beacon says so: '%s'", line);
     else
         missing("the beacon's log should have a line with '127.0.0.1 over the limit'; it "
-                "printed: '%s'", beacon.buf);
+                "printed %s", quote(beacon.buf, "limit"));
     got = answers_to(fd, &to, len, "socklab find 1\n", QUESTION_SIZE, 1, timeout_ms(1000));
     if (got == 0)
         works("one more question from 127.0.0.1 within the 10 s: not answered");

@@ -41,6 +41,21 @@ int local_port(int fd);
  * (out then says so). */
 int line_with(const char *all, const char *text, char *out, size_t cap);
 
+/* What to quote of a program's output, or of what a socket received, in a
+ * message: the line that contains `key` (with no such line, or a NULL key,
+ * the first line), without its line end and cut to QUOTE_MAX characters,
+ * in quotes; "nothing" when there is none. Never a whole usage text. Four
+ * results may be used in one message. */
+enum { QUOTE_MAX = 100 };
+const char *quote(const char *all, const char *key);
+
+/* A TCP port of the check's own on 127.0.0.1 (its listening socket in
+ * *fd, not inherited by the programs the check starts), standing in for a
+ * server; 0, and a "not yet", if it could not be had. */
+int listen_here(int *fd);
+/* The next connection to `listener`, or -1 if none came within ms. */
+int accept_within(int listener, int ms);
+
 extern const struct exercise ex_01[], ex_02[], ex_03[], ex_04[], ex_05[], ex_06[], ex_07[];
 
 #endif
