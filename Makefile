@@ -111,8 +111,11 @@ $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(DOCTOR_C) $(L)/05-doctor/
 
 # Lesson 06: the networking (server.c, clients.c) and the room's rules (room.c,
 # commands.c, names.c) apart, so the rules can be fuzzed without sockets.
-$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(LDLIBS)
+# unicode/unicode.c looks up names' and lines' Unicode facts in unicode/tables.h,
+# which unicode/make-tables.py generated.
+UNICODE06 := $(L)/06-chatroom/unicode/unicode.c
+$(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(UNICODE06) $(L)/06-chatroom/unicode/unicode.h $(L)/06-chatroom/unicode/tables.h $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(UNICODE06) $(LDLIBS)
 
 # ---- tests: a Linux program that drives the real binaries ---------------
 
@@ -199,9 +202,9 @@ $(FUZZ_BIN)/fuzz_eliza: tests/fuzz/fuzz_eliza.c $(ELIZA) $(ELIZA_H)
 $(FUZZ_BIN)/fuzz_script: tests/fuzz/fuzz_script.c $(ELIZA) $(ELIZA_H)
 	@mkdir -p $(FUZZ_BIN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/05-doctor -o $@ $< $(ELIZA)
-$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/room.h $(COMMON)
+$(FUZZ_BIN)/fuzz_chatroom: tests/fuzz/fuzz_chatroom.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(UNICODE06) $(L)/06-chatroom/unicode/tables.h $(L)/06-chatroom/room.h $(COMMON)
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -I$(L)/04-chat -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(L)/06-chatroom -I$(L)/04-chat -Icommon -o $@ $< $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(UNICODE06)
 
 $(FUZZ_BIN)/fuzz_line: tests/fuzz/fuzz_line.c $(COMMON)
 	@mkdir -p $(FUZZ_BIN)

@@ -14,7 +14,11 @@
  *   - every control character but tab: C0 (U+0000-U+001F), DEL (U+007F)
  *     and C1 (U+0080-U+009F, in UTF-8 the two bytes C2 80-C2 9F);
  *   - every byte that is not part of valid UTF-8: a raw 0x9B is CSI to a
- *     terminal in an 8-bit (Latin-1) locale.
+ *     terminal in an 8-bit (Latin-1) locale;
+ *   - every character that shows as nothing, turns text around or breaks
+ *     the line (text_is_invisible()): bidi overrides and isolates would show
+ *     a line reversed, U+2028 starts a new line on some terminals, and
+ *     zero-width characters make two texts that look the same.
  * It REPLACES, never deletes: deleting the 01 of "C2 01 9B" would glue
  * C2 9B together, which is CSI. For the same reason it runs LAST, after
  * everything that removes bytes (telnet commands, line ends), and nothing
@@ -57,8 +61,30 @@ static inline int text_is_control(long c)
     return (c < 0x20 && c != '\t') || (c >= 0x7F && c <= 0x9F);
 }
 
-/* Replaces, in place, each byte of a control character or of bytes that
- * are not UTF-8 with `with`. The length stays the same; NUL bytes are
+/* Unicode's format characters (Cf: bidi controls U+061C, U+200E-200F,
+ * U+202A-202E, U+2066-2069; zero-width ones U+200B-200D, U+2060, U+FEFF),
+ * its default-ignorable ones (Default_Ignorable_Code_Point: soft hyphen,
+ * Hangul fillers, variation selectors, tags...) and the line and paragraph
+ * separators U+2028-2029, as in Unicode 15 (DerivedCoreProperties.txt).
+ * The price: an emoji joined by U+200D or followed by U+FE0F shows a '?'. */
+static inline int text_is_invisible(long c)
+{
+    static const long ranges[][2] = {
+        {0xad, 0xad}, {0x34f, 0x34f}, {0x600, 0x605}, {0x61c, 0x61c}, {0x6dd, 0x6dd},
+        {0x70f, 0x70f}, {0x890, 0x891}, {0x8e2, 0x8e2}, {0x115f, 0x1160}, {0x17b4, 0x17b5},
+        {0x180b, 0x180f}, {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x206f},
+        {0x3164, 0x3164}, {0xfe00, 0xfe0f}, {0xfeff, 0xfeff}, {0xffa0, 0xffa0},
+        {0xfff0, 0xfffb}, {0x110bd, 0x110bd}, {0x110cd, 0x110cd}, {0x13430, 0x1343f},
+        {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff}};
+    size_t i;
+    for (i = 0; i < sizeof ranges / sizeof ranges[0] && ranges[i][0] <= c; i++)
+        if (c <= ranges[i][1])
+            return 1;
+    return 0;
+}
+
+/* Replaces, in place, each byte of a control character, of an invisible
+ * one, or of bytes that are not UTF-8 with `with`. The length stays the same; NUL bytes are
  * replaced too, so the result is a C string if text[len] is a NUL. */
 static inline void text_replace_unprintable(char *text, int len, char with)
 {
@@ -67,7 +93,7 @@ static inline void text_replace_unprintable(char *text, int len, char with)
     long c;
     for (; p < end; p += n) {
         c = text_utf8_next(p, end, &n);
-        if (c < 0 || text_is_control(c))
+        if (c < 0 || text_is_control(c) || text_is_invisible(c))
             for (i = 0; i < n; i++)
                 p[i] = (unsigned char)with;
     }

@@ -7,6 +7,7 @@
  * consumes everything up to it, so a test reads like a conversation.
  */
 #include "harness.h"
+#include "../common/text.h"     /* text_utf8_next(): the terminal model */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +61,27 @@ static int hear(struct member *m, const char *text)
     at += strlen(text);
     memmove(m->got, at, strlen(at) + 1);
     return 1;
+}
+
+/* Issue 19: a long line reaches the others in rows, each "NAME: ...". The
+ * text of the rows in `got` that start with `prefix`, joined, into text;
+ * the number of rows, or -1 if one is wider than an 80-column terminal. */
+static int joined_rows(const char *got, const char *prefix, char *text, size_t cap)
+{
+    size_t len = 0, n, plen = strlen(prefix);
+    const char *row = got, *end;
+    int rows = 0;
+    text[0] = '\0';
+    while ((row = strstr(row, prefix)) != NULL && (end = strstr(row, "\r\n")) != NULL) {
+        n = (size_t)(end - row) - plen;
+        if (len + n >= cap || end - row > 80)
+            return -1;
+        memcpy(text + len, row + plen, n);
+        text[len += n] = '\0';
+        row = end + 2;
+        rows++;
+    }
+    return rows;
 }
 
 /* Nothing containing `text` arrives within ms. */
@@ -163,7 +185,7 @@ static void chatroom_commands_who_nick_msg_help_quit_and_unknown(void)
     say(&a, "/nick\n");
     hear(&a, "1 to 20 characters long; your name is still alice");
     say(&b, "/nick Carol\n");
-    hear(&b, "that name is taken; your name is still bob");
+    hear(&b, "that name is taken: it looks like carol, who is here; your name is still bob");
     say(&b, "/nick robert\n");
     hear(&b, "* you are now robert\r\n");
     hear(&a, "* bob is now robert\r\n");
@@ -272,7 +294,7 @@ static void chatroom_refuses_names_that_look_like_a_members(void)
     say(&m, "mallory\n");
     hear(&m, "you are in");
     say(&m, "/nick t\xd0\xb5" "acher\n");
-    hear(&m, "that name is taken; your name is still mallory");
+    hear(&m, "that name is taken: it looks like teacher, who is here; your name is still mallory");
     say(&m, "/msg jose hi\n");                    /* /msg finds a name the same way */
     hear(&j, "mallory (private): hi\r\n");
     say(&m, "/who\n");
@@ -280,11 +302,141 @@ static void chatroom_refuses_names_that_look_like_a_members(void)
     say(&t, "/nick Zoe\n");                        /* Z, the last capital, folds too */
     hear(&t, "you are now Zoe");
     say(&m, "/nick zoe\n");
-    hear(&m, "that name is taken; your name is still mallory");
+    hear(&m, "that name is taken: it looks like Zoe, who is here; your name is still mallory");
     close(t.fd);
     close(j.fd);
     close(a.fd);
     close(m.fd);
+    server_stop(&server);
+}
+
+/* Issue 19: 7 of 9 canonically equal names and 46 of 57 look-alikes from
+ * other scripts got a second seat, and so did "bob" with an invisible
+ * character the block list missed. Each is refused while the real name is
+ * in, and told why; names in other scripts still get in. */
+static void chatroom_refuses_twins_look_alikes_and_invisibles_in_every_script(void)
+{
+    static const char *const real[] = {
+        "Kim", "\xc3\x85sa", "Teacher", "bob", "alice", "\xd0\x90\xd0\xbd\xd0\xb4\xd1\x80\xd0\xb5\xd0\xb9",
+        "\xce\x86\xce\xbd\xce\xbd\xce\xb1", "\xed\x95\x9c\xea\xb8\x80", "\xe3\x82\xac\xe3\x82\xaf"};
+    static const char *const twin[][2] = {      /* what is typed; why it is refused */
+        {"\xe2\x84\xaaim\n", "looks like Kim"},                          /* KELVIN SIGN */
+        {"\xe2\x84\xabsa\n", "looks like \xc3\x85sa"},                   /* ANGSTROM SIGN */
+        {"\xd0\x90\xd0\xbd\xd0\xb4\xd1\x80\xd0\xb5\xd0\xb8\xcc\x86\n", "looks like \xd0\x90"},  /* и + breve */
+        {"\xce\x91\xcc\x81\xce\xbd\xce\xbd\xce\xb1\n", "looks like \xce\x86"},   /* Α + acute */
+        {"\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\xe1\x84\x80\xe1\x85\xb3\xe1\x86\xaf\n",
+         "looks like \xed\x95\x9c"},                                     /* Hangul letters */
+        {"\xe3\x82\xab\xe3\x82\x99\xe3\x82\xaf\n", "looks like \xe3\x82\xac"},   /* カ + dakuten */
+        {"\xea\x93\x94" "eacher\n", "looks like Teacher"},               /* Lisu */
+        {"\xe1\x8e\xa2" "eacher\n", "looks like Teacher"},               /* Cherokee */
+        {"b\xd6\x85" "b\n", "looks like bob"},                           /* Armenian */
+        {"al\xe2\x85\xb0" "ce\n", "looks like alice"},                   /* Roman numeral */
+        {"alic\xe2\x84\xaf\n", "looks like alice"},                      /* script e */
+        {"b\xe2\xb2\x9f" "b\n", "looks like bob"},                       /* Coptic */
+        {"b\xe1\xb4\x8f" "b\n", "looks like bob"},                       /* small capital */
+        {"bob\xf0\x9b\xb2\xa0\n", "U+1BCA0 is invisible"},               /* shorthand format */
+        {"bob\xf0\x93\x90\xb0\n", "U+13430 is invisible"},               /* hieroglyph joiner */
+        {"bob\xcd\xb8\n", "U+0378 is no character yet"},                 /* unassigned */
+        {"bob\xee\x80\x80\n", "U+E000 is no character yet, or for private use"},
+        {"bob\xef\xb7\x90\n", "U+FDD0 is no character yet"},             /* noncharacter */
+        {"p\xd0\xb0ypal\n", "one script: U+0430 is Cyrillic, after Latin"},  /* nobody's */
+    };
+    struct proc server;
+    static struct member m[10];
+    size_t i;
+    int port = start(&server, NULL);
+    for (i = 0; i < sizeof real / sizeof real[0]; i++)
+        if (!port || !join(&m[i], port, real[i]))
+            return;
+    if (!hear(&m[0], "\xe3\x82\xac\xe3\x82\xaf joined (9 here)\r\n") ||
+        !connect_member(&m[9], port) || !hear(&m[9], "your name?"))
+        return;
+    for (i = 0; i < sizeof twin / sizeof twin[0]; i++) {
+        say(&m[9], twin[i][0]);
+        if (!hear(&m[9], twin[i][1]) || !hear(&m[9], "your name?"))
+            break;                      /* it got in: the next would be /nick */
+    }
+    never_hears(&m[0], "joined", 300);
+    say(&m[9], "\xe7\x94\xb0\xe4\xb8\xad\xe3\x81\x95\xe3\x82\x93\n");     /* Han and kana */
+    hear(&m[9], "you are in");
+    for (i = 0; i < 10; i++)
+        close(m[i].fd);
+    server_stop(&server);
+}
+
+/* Columns a character takes in the terminal model: East Asian wide ones
+ * two, combining accents none (the ranges the test's lines use). */
+static int model_columns(long c)
+{
+    if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+        (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+        (c >= 0xff00 && c <= 0xff60) || (c >= 0x1f300 && c <= 0x1f64f))
+        return 2;
+    return c >= 0x300 && c <= 0x36f ? 0 : 1;
+}
+
+/* Renders the lines of `got` (CR LF each) on a terminal `width` columns
+ * wide, as it wraps them; 1 if every row starts with `name`, else notes
+ * the first row that does not. */
+static int every_row_starts_with(const char *got, const char *name, int width)
+{
+    const unsigned char *p = (const unsigned char *)got, *end = p + strlen(got);
+    int n, w, used = 0, rows = 0;
+    long c;
+    for (; p < end; p += n) {
+        c = text_utf8_next(p, end, &n);
+        if (c == '\r' || c == '\n') {
+            used = 0;
+            continue;
+        }
+        w = model_columns(c);
+        if (used == 0 || used + w > width) {    /* this character begins a row */
+            rows++;
+            used = 0;
+            if (strncmp((const char *)p, name, strlen(name)) != 0) {
+                note("row %d begins: %.60s", rows, (const char *)p);
+                return 0;
+            }
+        }
+        used += w;
+    }
+    note("%d rows", rows);
+    return 1;
+}
+
+/* Issue 19: eve padded a line to the 80-column edge, with spaces or blank
+ * braille cells (U+2800), so "* teacher left" and "teacher: the test moved
+ * to Friday" began rows of their own on everyone's screen. Rendered in an
+ * 80-column terminal, every row of what eve sends starts "eve: ". */
+static void chatroom_padded_line_renders_with_every_row_starting_with_its_sender(void)
+{
+    struct proc server;
+    static struct member b, e;
+    static char line[2048];
+    int i, len, port = start(&server, NULL);
+    if (!port || !join(&b, port, "bob") || !join(&e, port, "eve") ||
+        !hear(&b, "* eve joined (2 here)\r\n"))
+        return;
+    len = snprintf(line, sizeof line, "ok%74s* teacher left", "");
+    for (i = 0; i < 66; i++)
+        len += snprintf(line + len, sizeof line - (size_t)len, "\xe2\xa0\x80");   /* U+2800 */
+    snprintf(line + len, sizeof line - (size_t)len, "teacher: the test moved to Friday\n");
+    say(&e, line);
+    for (len = 0, i = 0; i < 38; i++)                  /* 76 columns of wide characters */
+        len += snprintf(line + len, sizeof line - (size_t)len, "\xe6\x97\xa5");
+    snprintf(line + len, sizeof line - (size_t)len, "* teacher left\n");
+    say(&e, line);
+    say(&e, " \t \xe2\xa0\x80\xe3\x80\x80\n");        /* blanks only: nothing to relay */
+    say(&e, "done\n");
+    recv_until(b.fd, b.got, GOT_CAP, "eve: done\r\n", timeout_ms(5000));
+    expect(strstr(b.got, "eve: ok * teacher left teacher: the test") != NULL,
+           "each run of blanks shown as one space, got %s", b.got);
+    expect(strstr(b.got, "left\r\neve: done\r\n") != NULL,
+           "no line of blanks between eve's lines, got %s", b.got);
+    expect(every_row_starts_with(b.got, "eve: ", 80),
+           "every row on an 80-column screen to start with \"eve: \", got:\n%s", b.got);
+    close(b.fd);
+    close(e.fd);
     server_stop(&server);
 }
 
@@ -351,6 +503,11 @@ static void chatroom_replaces_control_characters_but_keeps_tabs_and_utf8(void)
     hear(&b, "alice: C1 last ??\r\n");
     say(&a, "\xc2\x85\n");                         /* and a line of nothing else */
     hear(&b, "alice: ??\r\n");
+    /* Issue 19: bidi overrides and isolates, line and paragraph separators
+     * and zero-width characters reached the others as they were sent. */
+    say(&a, "a\xe2\x80\xae" "b\xe2\x81\xa6" "c\xe2\x80\xa8" "d\xe2\x80\xa9" "e\xe2\x80\x8b"
+            "f\xd8\x9cg\xef\xbb\xbfh\xe2\x80\x8fi\n");
+    hear(&b, "alice: a???b???c???d???e???f??g???h???i\r\n");
     say(&a, "\n");                                 /* an empty line: nothing to relay */
     say(&a, "after\n");
     recv_until(b.fd, b.got, GOT_CAP, "alice: after\r\n", timeout_ms(5000));
@@ -474,20 +631,24 @@ static void chatroom_quit_with_more_input_pending_ends_normally_not_with_a_reset
 /* ---- what must not stall or crash it ------------------------------------- */
 
 /* The limit is 1 KiB of text: a line of exactly 1024 bytes, ended by CR LF
- * as telnet ends it, is relayed whole and draws no "too long" notice. */
+ * as telnet ends it, is relayed whole (in rows) and draws no "too long" notice. */
 static void chatroom_relays_a_line_of_exactly_the_limit_whole(void)
 {
     static struct member a, b;
     struct proc server;
-    static char line[1024 + 3], want[1100];
-    int port = start(&server, NULL);
+    static char line[1024 + 3], want[1100], text[1100];
+    int rows, port = start(&server, NULL);
     if (!port || !join(&a, port, "alice") || !join(&b, port, "bob"))
         return;
     memset(line, 'x', 1024);
     memcpy(line + 1024, "\r\n", 3);
     say(&a, line);
-    snprintf(want, sizeof want, "alice: %.1024s\r\n", line);
-    hear(&b, want);
+    say(&a, "end\r\n");
+    recv_until(b.fd, b.got, GOT_CAP, "alice: end\r\n", timeout_ms(5000));
+    snprintf(want, sizeof want, "%.1024send", line);
+    rows = joined_rows(b.got, "alice: ", text, sizeof text);
+    expect(rows > 1 && strcmp(text, want) == 0, "the 1024 x's, then end, in rows of 80 "
+           "columns at most, got %d rows: %s", rows, b.got);
     say(&a, "/who\r\n");              /* then see that no notice came first */
     recv_until(a.fd, a.got, GOT_CAP, "* 2 here", timeout_ms(5000));
     expect(strstr(a.got, "* 2 here") != NULL && strstr(a.got, "too long") == NULL,
@@ -499,7 +660,7 @@ static void chatroom_one_mib_line_without_newline_neither_crashes_nor_starves(vo
 {
     struct proc server;
     static struct member a, b, c;
-    static char big[1 << 20];
+    static char big[1 << 20], text[1100];
     size_t sent = 0;
     int i, port = start(&server, NULL);
     long long deadline;
@@ -523,11 +684,11 @@ static void chatroom_one_mib_line_without_newline_neither_crashes_nor_starves(vo
     expect(sent == sizeof big, "the server to read all 1 MiB, it took %zu bytes", sent);
     say(&a, "\nafter\n");
     hear(&a, "too long: only its first 1024 bytes were kept");
-    hear(&b, "alice: x");
     recv_until(b.fd, b.got, GOT_CAP, "alice: after\r\n", timeout_ms(5000));
-    expect(strspn(b.got, "x") == 1023 && strncmp(b.got + 1023, "\r\nalice: after\r\n", 17) == 0,
+    joined_rows(b.got, "alice: ", text, sizeof text);
+    expect(strspn(text, "x") == 1024 && strcmp(text + 1024, "after") == 0,
            "the line cut at 1024 x's, then the next line (the rest thrown away), got %zu x's, then: %.60s",
-           strspn(b.got, "x") + 1, b.got + strspn(b.got, "x"));
+           strspn(text, "x"), text + strspn(text, "x"));
     close(a.fd);
     close(b.fd);
     close(c.fd);
@@ -560,7 +721,7 @@ static void chatroom_drops_a_client_that_never_reads_and_others_get_every_line(v
         while ((nl = strstr(b.got, "\r\n")) != NULL) {
             char want[16];
             *nl = '\0';
-            if (strncmp(b.got, "alice: ", 7) == 0) {
+            if (strncmp(b.got, "alice: ", 7) == 0 && b.got[13] == ' ') {   /* a first row */
                 snprintf(want, sizeof want, "%06d ", heard++);
                 if (!expect(strncmp(b.got + 7, want, 7) == 0, "line %s next, got %.40s", want, b.got))
                     closed = 1;
@@ -717,6 +878,7 @@ static void chatroom_slow_reader_gets_every_line_whole_and_in_order(void)
     deadline = now_ms() + timeout_ms(90000);
     while (heard < lines && !bad && now_ms() < deadline) {
         char *nl, want[1100];
+        static char msg[1100];          /* a line arrives in rows: "alice: " each */
         struct pollfd pfd = {0, POLLIN, 0};
         ssize_t n;
         while (sent < lines && sent - heard < 100) {    /* ~100 KB ahead at most */
@@ -734,9 +896,14 @@ static void chatroom_slow_reader_gets_every_line_whole_and_in_order(void)
         }
         while ((nl = strstr(got, "\r\n")) != NULL && !bad) {
             *nl = '\0';
-            snprintf(want, sizeof want, "alice: %06d %0990d", heard, heard + 1);
-            bad = !expect_str("the next line the slow member got", got, want);
-            heard++;
+            bad = !expect_has("a row of a line", got, "alice: ");
+            strncat(msg, got + 7, sizeof msg - strlen(msg) - 1);
+            if (strlen(msg) >= 997) {   /* "%06d %0990d": the line is whole */
+                snprintf(want, sizeof want, "%06d %0990d", heard, heard + 1);
+                bad = !expect_str("the next line the slow member got", msg, want);
+                heard++;
+                msg[0] = '\0';
+            }
             have -= (size_t)(nl + 2 - got);
             memmove(got, nl + 2, have + 1);
         }
@@ -1125,6 +1292,10 @@ const struct test chatroom_tests[] = {
      chatroom_refuses_bad_names_and_accepts_the_next_try},
     {"chatroom_refuses_names_that_look_like_a_members",
      chatroom_refuses_names_that_look_like_a_members},
+    {"chatroom_refuses_twins_look_alikes_and_invisibles_in_every_script",
+     chatroom_refuses_twins_look_alikes_and_invisibles_in_every_script},
+    {"chatroom_padded_line_renders_with_every_row_starting_with_its_sender",
+     chatroom_padded_line_renders_with_every_row_starting_with_its_sender},
     {"chatroom_damps_a_storm_of_name_changes_and_logs_each",
      chatroom_damps_a_storm_of_name_changes_and_logs_each},
     {"chatroom_replaces_control_characters_but_keeps_tabs_and_utf8",

@@ -80,7 +80,8 @@ static void take_lines(struct member *m)
     while ((nl = memchr(m->buf, '\n', m->len)) != NULL) {
         size_t used = (size_t)(nl - m->buf) + 1;
         *nl = '\0';
-        if (strncmp(m->buf, "flooder: ", 9) == 0 && strcmp(m->name, "flooder") != 0) {
+        if (strncmp(m->buf, "flooder: ", 9) == 0 && strcmp(m->name, "flooder") != 0 &&
+            strlen(m->buf) > 15 && m->buf[15] == ' ') {     /* a line's first row */
             if (atoi(m->buf + 9) != m->next && m->out_of_order++ == 0)
                 note("%s expected line %d, got: %.30s", m->name, m->next, m->buf);
             m->next = atoi(m->buf + 9) + 1;

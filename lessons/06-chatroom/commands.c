@@ -98,7 +98,7 @@ static void send_private(struct room *r, int seat, char *args)
     else if (text[strspn(text, " ")] == '\0')
         room_say(r, seat, "* usage: /msg NAME TEXT");
     else {
-        room_say(r, to, "%s (private): %s", r->seats[seat].name, text);
+        room_relay(r, seat, to, text);  /* "NAME (private): TEXT", in rows */
         printf("%s sent %s a private message\n", r->seats[seat].name, r->seats[to].name);
     }
 }

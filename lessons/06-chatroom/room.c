@@ -11,12 +11,17 @@
 #include "../../common/telnet.h"
 #include "../04-chat/line.h"
 #include "../../common/text.h"
+#include "unicode/unicode.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-enum { SAY_MAX = LINE_LIMIT + 2 * NAME_MAX_BYTES + 64 };   /* a line plus prefixes */
+enum {
+    SAY_MAX = LINE_LIMIT + 2 * NAME_MAX_BYTES + 64,     /* a line plus prefixes */
+    ROW_COLUMNS = 72    /* a member's line goes out in rows this wide, each "NAME: ...": */
+};                      /* they fit an 80-column terminal, which never wraps them, */
+                        /* so no row can start with words that pose as another line */
 
 void room_init(struct room *r, struct member *seats, int capacity, struct server *server)
 {
@@ -123,6 +128,74 @@ void room_clean(char *text)
     text_make_printable(text, (int)strlen(text));
 }
 
+/* A run of two or more blank-looking characters (spaces, tabs, U+2800,
+ * U+3000, ...) becomes one space, so padding can't push words to where a
+ * row begins. It removes whole characters from text already made printable
+ * (valid UTF-8), so it can't glue bytes into an escape sequence. */
+static void collapse_blanks(char *text)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + strlen(text);
+    char *out = text, *run = NULL;      /* run: where a run of blanks began */
+    int n;
+    long c;
+    for (; p < end; p += n) {
+        c = text_utf8_next(p, end, &n);
+        if (c != ' ' && c != '\t' && unicode_name_class(c) != UNICODE_NAME_BLANK)
+            run = NULL;
+        else if (run != NULL) {         /* a second blank: the run is one space */
+            *run = ' ';
+            out = run + 1;
+            continue;
+        } else
+            run = out;
+        memmove(out, p, (size_t)n);
+        out += n;
+    }
+    *out = '\0';
+}
+
+/* How many bytes of text fit in `columns` (wide characters take two),
+ * ending at a space if one is there past the middle: a row's worth. */
+static int row_bytes(const char *text, int columns)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + strlen(text);
+    int n, used = 0, len = 0, space = 0;
+    long c;
+    for (; p < end; p += n, len += n) {
+        c = text_utf8_next(p, end, &n);
+        used += c == '\t' ? 8 : unicode_columns(c);    /* a tab: up to 8 */
+        if (used > columns && len > 0)
+            return space > len / 2 ? space : len;
+        if (c == ' ')
+            space = len;
+    }
+    return len;
+}
+
+static int name_columns(const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name, *end = p + strlen(name);
+    int n, columns = 0;
+    for (; p < end; p += n)
+        columns += unicode_columns(text_utf8_next(p, end, &n));
+    return columns;
+}
+
+void room_relay(struct room *r, int seat, int to, char *text)
+{
+    const char *name = r->seats[seat].name, *tag = to < 0 ? ":" : " (private):";
+    int columns = ROW_COLUMNS - name_columns(name) - (int)strlen(tag) - 1, len;
+    collapse_blanks(text);
+    while (text[0] != '\0' && strcmp(text, " ") != 0) {   /* blank: nothing to say */
+        len = row_bytes(text, columns);
+        if (to < 0)
+            room_tell_others(r, seat, "%s%s %.*s", name, tag, len, text);
+        else
+            room_say(r, to, "%s%s %.*s", name, tag, len, text);
+        text += len + (text[len] == ' ');           /* the row's last space goes */
+    }
+}
+
 enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut)
 {
     struct member *m = &r->seats[seat];
@@ -138,8 +211,7 @@ enum room_event room_hear(struct room *r, int seat, char *line, int len, int cut
     if (line[0] == '/')
         return room_command(r, seat, line);
     room_clean(line);
-    if (line[0] != '\0')                /* an empty line would only add noise */
-        room_tell_others(r, seat, "%s: %s", m->name, line);
+    room_relay(r, seat, -1, line);      /* in rows; an empty line would only add noise */
     return ROOM_NOTHING;
 }
 

@@ -23,6 +23,7 @@
 enum {
     NAME_MAX_CHARS = 20,            /* short enough to read before every line */
     NAME_MAX_BYTES = 4 * NAME_MAX_CHARS, /* UTF-8 takes up to 4 bytes a character */
+    NAME_KEY_BYTES = 3 * NAME_MAX_BYTES, /* a Hangul syllable's key is its 3 letters */
     NICK_BURST = 3,                 /* /nick: this many changes at once, */
     NICK_EVERY_MS = 5000            /* then one every 5 s (each tells everyone) */
 };
@@ -42,7 +43,7 @@ struct member {
     int connected;              /* in the room: greeted, and not gone yet */
     int named;                  /* it chose a name, so it is in the room */
     char name[NAME_MAX_BYTES + 1];
-    char key[NAME_MAX_BYTES + 1];   /* what decides who is who (room_name_key) */
+    char key[NAME_KEY_BYTES + 1];   /* what decides who is who (room_name_key) */
     long long nick_clock;       /* ms: where its /nick changes have got to */
     /* the connection */
     net_socket s;               /* NET_INVALID: the seat is free */
@@ -92,9 +93,10 @@ void room_close(struct room *r);
 
 /* names.c: why `name` can't be used by `seat`, or NULL if it can. */
 const char *room_name_problem(const struct room *r, int seat, const char *name);
-/* Its key: two names with the same key look alike, and are the same name
- * (no accents, no case, Latin for look-alike Cyrillic and Greek letters). */
-void room_name_key(const char *name, char *key);
+/* Its key, into key[NAME_KEY_BYTES + 1]: two names with the same key look
+ * alike, and are the same name (one spelling, no accents, no case, one
+ * letter for all look-alikes: unicode/unicode.h). 0 if it did not fit. */
+int room_name_key(const char *name, char *key);
 /* Replaces each byte of a control character (all but tab, C1 ones too)
  * and of anything that is not UTF-8 with '?', so no escape sequence
  * reaches anyone's terminal (common/text.h). Call it after anything that
@@ -102,6 +104,10 @@ void room_name_key(const char *name, char *key);
 void room_clean(char *text);
 
 /* Shared by room.c and commands.c. */
+/* Text (made printable) from `seat` to everyone else (to < 0) or to `to`,
+ * as "NAME: TEXT" or "NAME (private): TEXT", in rows that fit a terminal,
+ * blank runs made one space. Changes text. */
+void room_relay(struct room *r, int seat, int to, char *text);
 /* A line beginning with "/" from a member with a name. */
 enum room_event room_command(struct room *r, int seat, char *line);
 /* printf() one line (CR LF added) to `seat`, or to every member but `except`. */

@@ -10,7 +10,8 @@
  * student must be able to rely on, and abort()s if one breaks:
  *   - nothing is sent to a seat with no connection;
  *   - sent text is valid UTF-8 with no control character (C0 but tab, DEL,
- *     C1) and CR only right before LF: no terminal can be sent an order;
+ *     C1), no invisible one (bidi, zero-width, U+2028: text_is_invisible())
+ *     and CR only right before LF: no terminal can be sent an order;
  *   - every message ends with CR LF (a /who may come in pieces);
  *   - names are 1-20 characters, printable, no spaces, and room_find() (the
  *     room's own rule of which names are the same) finds each one's holder;
@@ -56,7 +57,7 @@ void queue_text(struct server *sv, int seat, const char *text, size_t len)
         else if (c == '\n')
             check(p > (const unsigned char *)text && p[-1] == '\r');
         else
-            check(!text_is_control(c));
+            check(!text_is_control(c) && !text_is_invisible(c));
     }
     pending_piece[seat] = !(len >= 2 && text[len - 2] == '\r' && text[len - 1] == '\n');
 }
