@@ -36,6 +36,7 @@ extern const struct test tools_tests[];
 extern const struct test find_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
+extern const struct test steps06_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -48,6 +49,7 @@ static const struct {
     {doctor_tests, 1},
     {chatroom_tests, 1},
     {flood_tests, 1},
+    {steps06_tests, 1},
     {door_tests, 1},
     {trace_tests, 1},
     {eliza_tests, 0},

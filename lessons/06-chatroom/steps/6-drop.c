@@ -8,8 +8,10 @@
  * machine says no. And he is still "in the room", though he hears nothing.
  *
  * The fix: an outbox has a cap. A member more than OUTBOX_CAP (256 KiB)
- * behind is not reading: he is dropped, and his memory freed. IRC servers
- * do the same (their "SendQ exceeded"). That is the whole change:
+ * behind is not reading: he is dropped, and his memory freed, with a reset
+ * (SO_LINGER 0): a plain close would leave the system trying for minutes
+ * to deliver the megabytes it already holds for him. IRC servers drop such
+ * a reader too (their "SendQ exceeded"). That is the whole change:
  *     diff -u 5-fdset.c 6-drop.c
  *
  * Build:  cc 6-drop.c -o 6-drop                      (Linux, macOS)
@@ -73,7 +75,9 @@ static void tell(int seat, const char *text, int len)
     size_t cap = m->out_cap ? m->out_cap : 512;
     char *bigger;
     if (m->out_len + (size_t)len > OUTBOX_CAP) {
-        leave(seat, "dropped: not reading (256 KiB behind)");
+        struct linger now = {1, 0};     /* close with a reset: else the system */
+        setsockopt(m->s, SOL_SOCKET, SO_LINGER, (const char *)&now, sizeof now);
+        leave(seat, "dropped: not reading (256 KiB behind)");  /* tries for minutes */
         return;
     }
     while (cap < m->out_len + (size_t)len)

@@ -82,7 +82,9 @@ static void tell(int seat, const char *text, int len)
     size_t cap = m->out_cap ? m->out_cap : 512;
     char *bigger;
     if (m->out_len + (size_t)len > OUTBOX_CAP) {
-        leave(seat, "dropped: not reading (256 KiB behind)");
+        struct linger now = {1, 0};     /* close with a reset: else the system */
+        setsockopt(m->s, SOL_SOCKET, SO_LINGER, (const char *)&now, sizeof now);
+        leave(seat, "dropped: not reading (256 KiB behind)");  /* tries for minutes */
         return;
     }
     while (cap < m->out_len + (size_t)len)
