@@ -8,7 +8,8 @@
  * fails alone. With --wine the tests drive the Windows .exe files through
  * wine (tests/wine.sh sets wine up). --behaviour leaves out the document and
  * slide tests (they compare text, and fail on any edit to a quoted line) and
- * the code rules (t_rules.c: they check files, not what a program does);
+ * the code rules (t_rules.c: they check files, not what a program does) and
+ * the step diffs (t_steps06.c: text, remade by make steps06-diffs);
  * --first-failure stops at the first failure (make mutate uses both). The
  * last line is "N passed, N failed".
  */
@@ -37,6 +38,7 @@ extern const struct test find_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
 extern const struct test steps06_tests[];
+extern const struct test steps06_files_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -50,6 +52,7 @@ static const struct {
     {chatroom_tests, 1},
     {flood_tests, 1},
     {steps06_tests, 1},
+    {steps06_files_tests, 0},
     {door_tests, 1},
     {trace_tests, 1},
     {eliza_tests, 0},
@@ -126,7 +129,8 @@ int main(int argc, char **argv)
     for (k = 0; k < sizeof tables / sizeof tables[0]; k++) {
         if ((on_wine && !tables[k].on_windows_too) ||
             (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
-                                tables[k].tests == layout_tests || tables[k].tests == links_tests)))
+                                tables[k].tests == layout_tests || tables[k].tests == links_tests ||
+                                tables[k].tests == steps06_files_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;

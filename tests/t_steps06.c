@@ -483,3 +483,38 @@ const struct test steps06_tests[] = {
      chatroom_step7_pace_a_flood_goes_at_a_slow_readers_pace_and_he_stays},
     {0, 0}
 };
+
+/* ---- the diffs the README links ------------------------------------------------- */
+
+/* Each steps/N-name.diff is what `diff -u` says between the step before and
+ * N-name.c now: committed, so a browser shows it, and remade by `make
+ * steps06-diffs`. A stale one would show a student a change that isn't. */
+static void chatroom_steps_diffs_are_those_of_the_step_files(void)
+{
+    char command[512], *kept, path[256];
+    static char made[65536];
+    size_t i, len;
+    FILE *p;
+    for (i = 1; i < sizeof steps / sizeof steps[0]; i++) {
+        snprintf(command, sizeof command, "cd lessons/%s && diff -u -L %s.c -L %s.c %s.c %s.c",
+                 STEPS_DIR, steps[i - 1], steps[i], steps[i - 1], steps[i]);
+        if ((p = popen(command, "r")) == NULL) {
+            expect(0, "to run: %s", command);
+            return;
+        }
+        len = fread(made, 1, sizeof made - 1, p);
+        made[len] = '\0';
+        pclose(p);
+        snprintf(path, sizeof path, "lessons/%s/%s.diff", STEPS_DIR, steps[i]);
+        kept = slurp(path);
+        expect(kept != NULL && strcmp(kept, made) == 0,
+               "%s to be what diff -u says now (remake it: make steps06-diffs)", path);
+        free(kept);
+    }
+}
+
+const struct test steps06_files_tests[] = {
+    {"chatroom_steps_diffs_are_those_of_the_step_files",
+     chatroom_steps_diffs_are_those_of_the_step_files},
+    {0, 0}
+};
