@@ -57,7 +57,7 @@ static void leave(int seat, const char *why)
 }
 
 /* Sends text to the member in `seat`. */
-static void tell(int seat, const char *text, int len)
+static void say_to(int seat, const char *text, int len)
 {
     if (tcp_send_all(seats[seat].s, text, (size_t)len) != 0)
         net_fail(PROG, "send()", net_error());      /* as Stevens' err_sys() */
@@ -72,7 +72,7 @@ static void relay(int from, const char *line, int len)
     memcpy(text + n + len, "\r\n", 2);
     for (seat = 0; seat < SEATS; seat++)
         if (seats[seat].s != NET_INVALID && seat != from)
-            tell(seat, text, n + len + 2);
+            say_to(seat, text, n + len + 2);
 }
 
 /* ---- arriving and reading ------------------------------------------------- */
@@ -114,7 +114,7 @@ static void accept_newcomer(net_socket listener)
     line_init(&seats[seat].in);
     printf("guest%d joined\n", seat);
     len = snprintf(welcome, sizeof welcome, "* welcome, you are guest%d\r\n", seat);
-    tell(seat, welcome, len);
+    say_to(seat, welcome, len);
 }
 
 /* ---- main: the select() loop ----------------------------------------------- */

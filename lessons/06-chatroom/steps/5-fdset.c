@@ -68,7 +68,7 @@ static void leave(int seat, const char *why)
 
 /* Queues text for the member in `seat`, never waiting: send_outbox()
  * sends it when select() says his socket can take more. */
-static void tell(int seat, const char *text, int len)
+static void say_to(int seat, const char *text, int len)
 {
     struct member *m = &seats[seat];
     size_t cap = m->out_cap ? m->out_cap : 512;
@@ -112,7 +112,7 @@ static void relay(int from, const char *line, int len)
     memcpy(text + n + len, "\r\n", 2);
     for (seat = 0; seat < SEATS; seat++)
         if (seats[seat].s != NET_INVALID && seat != from)
-            tell(seat, text, n + len + 2);
+            say_to(seat, text, n + len + 2);
 }
 
 /* ---- arriving and reading ------------------------------------------------- */
@@ -156,7 +156,7 @@ static void accept_newcomer(net_socket listener)
     line_init(&seats[seat].in);
     printf("guest%d joined\n", seat);
     len = snprintf(welcome, sizeof welcome, "* welcome, you are guest%d\r\n", seat);
-    tell(seat, welcome, len);
+    say_to(seat, welcome, len);
 }
 
 /* ---- main: the select() loop ----------------------------------------------- */
