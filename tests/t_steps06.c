@@ -405,13 +405,14 @@ static int stopped_reader_is_dropped(int k, int port, struct proc *server, char 
     return ok;
 }
 
-/* Step 7: slow reads 1 MB/s through a 4 KiB window; a 3 MB flood goes at
- * his pace, and he keeps his seat and every line. */
+/* Step 7: slow reads 2 MB/s; an 8 MB flood (more than the system's buffers,
+ * 4 MB to him here, can hide) goes at his pace, and he keeps his seat and
+ * every line. */
 static int flood_paced_to_a_slow_reader(int k, int port, struct proc *server, char *why,
                                         size_t cap)
 {
     static struct flood f;
-    int ok = flood_with(k, port, &f, 3000, 1000000, 65536, why, cap) &&
+    int ok = flood_with(k, port, &f, 8000, 2000000, 65536, why, cap) &&
              run_flood(&f, timeout_ms(4000), why, cap);
     (void)server;
     flood_close(&f);
