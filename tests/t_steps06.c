@@ -338,7 +338,7 @@ static int room_survives_a_reset(int k, int port, struct proc *server, char *why
  * sleepy, who never reads, sits in the room: 1 if the reader got it all. */
 static int chat_beside_sleepy(int k, int port, struct flood *f, char *why, size_t cap)
 {
-    return flood_with(k, port, f, 8000, -1, 4096, why, cap) &&
+    return flood_with(k, port, f, scaled(8000, 5000), -1, 4096, why, cap) &&
            run_flood(f, timeout_ms(4000), why, cap);
 }
 
@@ -464,6 +464,9 @@ static void chatroom_step6_drop_a_member_who_stops_reading_is_dropped(void)
 
 static void chatroom_step7_pace_a_flood_goes_at_a_slow_readers_pace_and_he_stays(void)
 {
+    if (on_wine)        /* t_flood.c paces the full server's floods under wine */
+        skip("under wine the steps relay a few hundred KB/s: no flood they pass outruns "
+             "a reader by the megabytes the system buffers for him, so step 6 can't fail");
     prove_step(7, flood_paced_to_a_slow_reader);
 }
 
