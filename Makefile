@@ -3,6 +3,7 @@
 #   make                 build every lesson and the tools/ (binaries land next to their sources)
 #   make hello | echo | daytime | chat | doctor | chatroom | find    one lesson
 #   make steps           the step-by-step versions of lessons 04-06 (lessons/NN-*/steps/*.c)
+#   make steps06-diffs   remake lesson 06's step diffs (steps/N-name.diff) after a step changed
 #   make test            the behaviour tests (the one test command)
 #   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
@@ -69,7 +70,7 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom find steps test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find steps steps06-diffs test test-windows \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
         exercises check check-solutions check-solutions-wine
 
@@ -237,6 +238,15 @@ mutate:
 bench: chatroom
 	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -D_GNU_SOURCE -o tests/bench/load tests/bench/load.c tests/bench/flood.c tests/bench/squat.c
 	tests/bench/load $(addprefix --,$(BENCH))
+
+# Lesson 06's steps: each one's diff against the step before, kept beside it
+# (lessons/06-chatroom/steps/N-name.diff), so that the README can link what a
+# step adds and a browser shows it; tests/t_steps06.c fails while one is stale.
+steps06-diffs:
+	cd $(L)/06-chatroom/steps && set -- $(sort $(notdir $(wildcard $(L)/06-chatroom/steps/*.c))) && \
+	prev=$$1 && shift && for f; do \
+	    diff -u -L $$prev -L $$f $$prev $$f > $${f%.c}.diff; [ $$? = 1 ] || exit 1; prev=$$f; \
+	done
 
 # The programs this file builds, one line (tests/msvc-makefile.sh compares
 # Makefile.win against it).

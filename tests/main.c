@@ -9,6 +9,7 @@
  * wine (tests/wine.sh sets wine up). --behaviour leaves out the document and
  * slide tests (they compare text, and fail on any edit to a quoted line) and
  * the code rules (t_rules.c: they check files, not what a program does);
+ * the step diffs (t_steps06.c: text, remade by make steps06-diffs);
  * --first-failure stops at the first failure (make mutate uses both).
  * --strict (make test STRICT=1, CI) also holds the project's own files to
  * its code rules (line budget, no platform #if): without it those two tests
@@ -41,6 +42,8 @@ extern const struct test build_tests[];
 extern const struct test rules_tests[];
 extern const struct test agree_tests[];
 extern const struct test consistency_tests[];
+extern const struct test steps06_tests[];
+extern const struct test steps06_files_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -53,6 +56,8 @@ static const struct {
     {doctor_tests, 1},
     {chatroom_tests, 1},
     {flood_tests, 1},
+    {steps06_tests, 1},
+    {steps06_files_tests, 0},
     {door_tests, 1},
     {trace_tests, 1},
     {eliza_tests, 0},
@@ -134,7 +139,8 @@ int main(int argc, char **argv)
         if ((on_wine && !tables[k].on_windows_too) ||
             (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
                                 tables[k].tests == consistency_tests || tables[k].tests == agree_tests ||
-                                tables[k].tests == layout_tests || tables[k].tests == links_tests)))
+                                tables[k].tests == layout_tests || tables[k].tests == links_tests ||
+                                tables[k].tests == steps06_files_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;
