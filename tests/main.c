@@ -8,7 +8,7 @@
  * fails alone. With --wine the tests drive the Windows .exe files through
  * wine (tests/wine.sh sets wine up). --behaviour leaves out the document and
  * slide tests (they compare text, and fail on any edit to a quoted line) and
- * the code rules (t_rules.c: they check files, not what a program does);
+ * the code rules (t_rules.c: they check files, not what a program does) and
  * the step diffs (t_steps06.c: text, remade by make steps06-diffs);
  * --first-failure stops at the first failure (make mutate uses both).
  * --strict (make test STRICT=1, CI) also holds the project's own files to
