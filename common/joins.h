@@ -9,7 +9,8 @@
  *   - one per machine (net_machine_key(): an IPv6 laptop's whole /64 is one
  *     machine): 5 joins at once, then one every 2 s, so one machine can't
  *     flood the room with join notices;
- *   - one for the room: a class at once, then 4 joins a second, so no
+ *   - one for the room: a class at once (40, plus --per-address: 44),
+ *     then 4 joins a second, so no
  *     number of addresses can either (256 addresses took 1019 seats in 7.5 s).
  * A class behind one address (a school's NAT) is one machine to us: the
  * option that gives an address its seats (--per-address 40) gives it the
@@ -27,7 +28,7 @@ enum {
     NET_ROOM_JOIN_EVERY_MS = 250,   /* ... 4 a second, from all machines together */
     /* Machines remembered. Only a machine whose clock is ahead of now needs
      * remembering, and one is ahead at most 10 s (5 joins x 2 s) after it
-     * joined: the room lets 40 + 10 s x 4 = 80 joins in in 10 s, so 80
+     * joined: the room lets 44 + 10 s x 4 = 84 joins in in 10 s, so 84
      * machines at most. The table forgets the one furthest behind. (With a
      * larger --per-address that bound grows; forgetting then gives a machine
      * a fresh burst, still within the room's.) */
@@ -36,8 +37,7 @@ enum {
 
 enum net_join_answer { NET_JOIN_IN, NET_JOIN_MACHINE_WAIT, NET_JOIN_ROOM_WAIT };
 
-struct net_joins {
-    int machine_burst, room_burst;
+struct net_joins {              /* all zero to start with */
     long long room_clock;
     struct {
         char machine[NET_ADDR_TEXT];    /* net_machine_key() */
@@ -45,12 +45,16 @@ struct net_joins {
     } machines[NET_JOIN_TABLE];
 };
 
-/* seats_per_machine: what --per-address gives one address (0: no limit). */
-static inline void net_joins_init(struct net_joins *j, int seats_per_machine)
+/* Joins in a row: per machine, what --per-address gives an address (0: no
+ * limit), if that is more than the usual; for the room, a class plus that. */
+static inline long long net_machine_burst(int per_address)
 {
-    memset(j, 0, sizeof *j);
-    j->machine_burst = seats_per_machine > NET_JOIN_BURST ? seats_per_machine : NET_JOIN_BURST;
-    j->room_burst = NET_ROOM_JOIN_BURST + seats_per_machine;
+    return per_address == 0 ? 1000000 : per_address > NET_JOIN_BURST ? per_address : NET_JOIN_BURST;
+}
+
+static inline long long net_room_burst(int per_address)
+{
+    return NET_ROOM_JOIN_BURST + per_address;
 }
 
 /* The table entry of `machine`: found, or the one furthest behind, reused. */
@@ -73,7 +77,8 @@ static inline long long *net_join_clock(struct net_joins *j, const char *machine
 
 /* May a newcomer from `addr` (net_addr_text()) come in now? If so, both
  * clocks move on; if not, neither does. */
-static inline enum net_join_answer net_join(struct net_joins *j, const char *addr, long long now)
+static inline enum net_join_answer net_join(struct net_joins *j, const char *addr, long long now,
+                                            int per_address)
 {
     char machine[NET_ADDR_TEXT];
     long long *clock;
@@ -81,9 +86,9 @@ static inline enum net_join_answer net_join(struct net_joins *j, const char *add
     clock = net_join_clock(j, machine, now);
     if (j->room_clock < now)
         j->room_clock = now;
-    if (*clock - now >= (long long)j->machine_burst * NET_JOIN_EVERY_MS)
+    if (*clock - now >= net_machine_burst(per_address) * NET_JOIN_EVERY_MS)
         return NET_JOIN_MACHINE_WAIT;
-    if (j->room_clock - now >= (long long)j->room_burst * NET_ROOM_JOIN_EVERY_MS)
+    if (j->room_clock - now >= net_room_burst(per_address) * NET_ROOM_JOIN_EVERY_MS)
         return NET_JOIN_ROOM_WAIT;
     *clock += NET_JOIN_EVERY_MS;
     j->room_clock += NET_ROOM_JOIN_EVERY_MS;

@@ -37,7 +37,6 @@ void admission_configure(struct admission *a, const char *per_address, const cha
     a->per_address = (int)net_number_arg(per_address, "--per-address", 0, MOST_PER_ADDRESS,
                                          DEFAULT_PER_ADDRESS, usage);
     a->loopback_too = per_address != NULL;  /* given: this machine counts too */
-    net_joins_init(&a->joins, a->per_address);
 }
 
 static int patients_from(const struct patient *seats, int nseats, const char *who)
@@ -64,7 +63,7 @@ const char *admission_refusal(struct admission *a, const struct patient *seats, 
                       "--per-address 40)", who, already, a->per_address);
         return shared;
     }
-    if ((join = net_join(&a->joins, who, now)) == NET_JOIN_MACHINE_WAIT) {
+    if ((join = net_join(&a->joins, who, now, a->per_address)) == NET_JOIN_MACHINE_WAIT) {
         net_log_often("patients turned away from", machine, "turned %s away: arriving too often "
                       "from that address (--per-address %d; a class behind one address: "
                       "--per-address 40)", who, a->per_address);

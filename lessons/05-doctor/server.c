@@ -35,7 +35,6 @@
 #include "patient.h"
 
 NET_LOG_HERE;                   /* the log every file writes to (log.h) */
-
 #define PROG "doctor server"
 #define DEFAULT_PORT "8805"
 #define SCRIPT_NAME "doctor.script"
@@ -47,9 +46,8 @@ static const char usage[] =
     "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
     "  -b ADDRESS       listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
     "  --per-address N  at most N patients from one address (default 4, not counting this\n"
-    "                   machine's own; given, it counts them too; an IPv6 /64 is one; 0: no\n"
-    "                   limit). A class behind one address (NAT): --per-address 40 seats\n"
-    "                   40 from it at once\n"
+    "                   machine's own; given, it counts them too; 0: no limit). A /64 is one\n"
+    "                   address; a class behind one NAT: --per-address 40 seats 40 at once\n"
     "  --trace          tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help       show this help\n";
 

@@ -65,7 +65,7 @@ static const char *door_closed(struct server *sv, net_socket s, const struct soc
                       addr, sv->per_address, sv->per_address);
         return shared;
     }
-    switch (net_join(&sv->joins, addr, sv->now)) {
+    switch (net_join(&sv->joins, addr, sv->now, sv->per_address)) {
     case NET_JOIN_MACHINE_WAIT:
         net_log_often("connections refused from", machine, "refused %s: joining too often from that address "
                       "(--per-address %d; a class behind one address: --per-address 40)",
@@ -75,7 +75,7 @@ static const char *door_closed(struct server *sv, net_socket s, const struct soc
     case NET_JOIN_ROOM_WAIT:
         net_log_often("connections refused (too many joining) from", machine, "refused %s: too many joining at once, "
                       "from all addresses (%d at once, then 4 a second)", addr,
-                      sv->joins.room_burst);
+                      (int)net_room_burst(sv->per_address));
         return "* too many people joining at once: wait a few seconds and try again\r\n";
     default:
         return NULL;

@@ -33,7 +33,6 @@
 #include "server.h"
 
 NET_LOG_HERE;                   /* the log every file writes to (log.h) */
-
 #define DEFAULT_PORT "8806"
 enum {
     READS_PER_ROUND = 16,       /* recv()s per client per round: no one hogs a round */
@@ -47,10 +46,8 @@ static const char usage[] =
     "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
     "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
     "  --max-clients N    seat at most N clients (default and most: what select() allows)\n"
-    "  --per-address N    seats per address (an IPv6 /64 counts as one), and joins\n"
-    "                     limited (default 4, not for this machine's own; given, for\n"
-    "                     every address; 0: no limit). A class behind one address\n"
-    "                     (NAT): --per-address 40 seats 40 from it at once\n"
+    "  --per-address N    seats and joins per address, an IPv6 /64 as one (default 4,\n"
+    "                     not this machine's; given: all; 0: no limit; a NAT'd class: 40)\n"
     "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
     "  --trace            tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help         show this help\n";
@@ -224,7 +221,6 @@ int main(int argc, char **argv)
     sv.per_address = (int)net_number_arg(values[2], "--per-address", 0, MOST_CLIENTS,
                                          PER_ADDRESS, usage);
     sv.per_address_given = values[2] != NULL;
-    net_joins_init(&sv.joins, sv.per_address);
     sv.name_timeout_ms = 1000 * net_number_arg(values[3], "--name-timeout", 1, 86400,
                                                NAME_TIMEOUT_S, usage);
     if (net_init() != 0)
