@@ -18,6 +18,7 @@ typedef HANDLE net_thread;
 #  define NET_THREAD_FN(name, arg) DWORD WINAPI name(LPVOID arg)
 #else
 #  include <pthread.h>
+#  include <signal.h>
 #  include <time.h>
 struct net_lock { pthread_mutex_t m; pthread_cond_t cv; };
 typedef pthread_t net_thread;
@@ -88,7 +89,15 @@ static inline int net_thread_start(net_thread *t, LPTHREAD_START_ROUTINE fn, voi
 #else
 static inline int net_thread_start(net_thread *t, void *(*fn)(void *), void *arg)
 {
-    return pthread_create(t, NULL, fn, arg) == 0 ? 0 : -1;
+    /* The thread starts with every signal blocked: Ctrl+C must reach the
+     * main thread, where it wakes select(), not a helper that ignores it. */
+    sigset_t all, before;
+    int rc;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &before);
+    rc = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    return rc == 0 ? 0 : -1;
 }
 #endif
 
