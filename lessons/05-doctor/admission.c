@@ -43,8 +43,8 @@ static int patients_from(const struct patient *seats, int nseats, const char *wh
 {
     int i, already = 0;
     for (i = 0; i < nseats; i++)
-        if (seats[i].sock != NET_INVALID && !seats[i].leave_by && net_same_machine(seats[i].who, who))
-            already++;
+        already += seats[i].sock != NET_INVALID && !seats[i].leave_by &&
+                   net_same_machine(seats[i].who, who);
     return already;
 }
 
@@ -70,7 +70,7 @@ const char *admission_refusal(struct admission *a, const struct patient *seats, 
         return "TOO MANY PATIENTS ARRIVING FROM YOUR ADDRESS. PLEASE WAIT A FEW SECONDS.\n";
     }
     if (join == NET_JOIN_ROOM_WAIT) {
-        net_log_often("patients turned away (too many arriving) from", machine,
+        net_log_often("patients turned away from", machine,
                       "turned %s away: too many arriving at once, from all addresses", who);
         return "TOO MANY PATIENTS ARRIVING AT ONCE. PLEASE WAIT A FEW SECONDS.\n";
     }

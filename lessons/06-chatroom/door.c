@@ -46,35 +46,35 @@ static int seats_held_by(const struct server *sv, const char *addr)
     return n;
 }
 
-/* Why this newcomer can't come in (the line it is told), or NULL. One log
- * line per machine and 10 s, however many are refused (common/log.h). */
+/* Why this newcomer can't come in (the line it is told), or NULL. The log
+ * gets one line per machine and 10 s, however many are refused (log.h). */
 static const char *door_closed(struct server *sv, net_socket s, const struct sockaddr *peer,
                                const char *addr)
 {
+    static const char often[] = "connections refused from";
+    static const char nat[] = "a class behind one address: --per-address 40";
     char machine[NET_ADDR_TEXT];
     net_machine_key(addr, machine, sizeof machine);
     if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
-        net_log_often("connections refused (room full) from", machine, "refused %s: room full (%d clients)", addr, sv->count);
+        net_log_often(often, machine, "refused %s: room full (%d clients)", addr, sv->count);
         return room_full;
     }
     if (!per_address_rules_apply(sv, peer))
         return NULL;
     if (sv->per_address > 0 && seats_held_by(sv, addr) >= sv->per_address) {
-        net_log_often("connections refused from", machine, "refused %s: %d seats from that address already "
-                      "(--per-address %d; a class behind one address: --per-address 40)",
-                      addr, sv->per_address, sv->per_address);
+        net_log_often(often, machine, "refused %s: %d seats from that address already "
+                      "(--per-address %d; %s)", addr, sv->per_address, sv->per_address, nat);
         return shared;
     }
     switch (net_join(&sv->joins, addr, sv->now, sv->per_address)) {
     case NET_JOIN_MACHINE_WAIT:
-        net_log_often("connections refused from", machine, "refused %s: joining too often from that address "
-                      "(--per-address %d; a class behind one address: --per-address 40)",
-                      addr, sv->per_address);
+        net_log_often(often, machine, "refused %s: joining too often from that address "
+                      "(--per-address %d; %s)", addr, sv->per_address, nat);
         return "* too many joins from your address: wait a few seconds. A class sharing one "
                "address? The teacher can start the server with --per-address 40\r\n";
     case NET_JOIN_ROOM_WAIT:
-        net_log_often("connections refused (too many joining) from", machine, "refused %s: too many joining at once, "
-                      "from all addresses (%d at once, then 4 a second)", addr,
+        net_log_often(often, machine, "refused %s: too many joining at once, from all "
+                      "addresses (%d at once, then 4 a second)", addr,
                       (int)net_room_burst(sv->per_address));
         return "* too many people joining at once: wait a few seconds and try again\r\n";
     default:
