@@ -52,14 +52,43 @@ static inline int net_is_loopback(const struct sockaddr *sa)
     return 0;
 }
 
-/* Two net_addr_text() results name the same machine, whatever their ports:
- * "192.168.1.7:50312" and "192.168.1.7:50313". */
-static inline int net_same_host(const char *a, const char *b)
+/* The machine behind a net_addr_text() result, for counting seats and
+ * joins per machine: an IPv4 address as it is ("192.168.1.7"), an IPv6
+ * address as its /64 ("2001:db8:1:2::/64"). Why /64: one IPv6 laptop owns
+ * a whole /64 (SLAAC, privacy addresses) and may use any of its 2^64
+ * addresses, so counting exact IPv6 addresses counts nothing. An IPv4 peer
+ * of a dual-stack server is already printed as IPv4 (net_addr_text()). */
+static inline void net_machine_key(const char *addr_text, char *key, size_t cap)
 {
-    const char *ca = strrchr(a, ':'), *cb = strrchr(b, ':');
-    size_t la = ca != NULL ? (size_t)(ca - a) : strlen(a);
-    size_t lb = cb != NULL ? (size_t)(cb - b) : strlen(b);
-    return la == lb && memcmp(a, b, la) == 0;
+    char host[NET_ADDR_TEXT], prefix[64];
+    const char *end = strrchr(addr_text, ':');
+    struct in6_addr a6;
+    size_t len = end != NULL ? (size_t)(end - addr_text) : strlen(addr_text);
+    if (len >= sizeof host)
+        len = sizeof host - 1;
+    memcpy(host, addr_text, len);
+    host[len] = '\0';
+    if (host[0] == '[' && len > 2 && host[len - 1] == ']') {    /* "[v6]:port" */
+        host[len - 1] = '\0';
+        if (inet_pton(AF_INET6, host + 1, &a6) == 1) {
+            memset(&a6.s6_addr[8], 0, 8);                   /* keep the /64 */
+            inet_ntop(AF_INET6, &a6, prefix, (socklen_t)sizeof prefix);
+            snprintf(key, cap, "%s/64", prefix);
+            return;
+        }
+    }
+    snprintf(key, cap, "%s", host);
+}
+
+/* Two net_addr_text() results are the same machine (net_machine_key()),
+ * whatever their ports: "192.168.1.7:50312" and "192.168.1.7:50313", or
+ * "[2001:db8::1]:5000" and "[2001:db8::2]:5001". */
+static inline int net_same_machine(const char *a, const char *b)
+{
+    char ka[NET_ADDR_TEXT], kb[NET_ADDR_TEXT];
+    net_machine_key(a, ka, sizeof ka);
+    net_machine_key(b, kb, sizeof kb);
+    return strcmp(ka, kb) == 0;
 }
 
 /* Writes the address of sa into host if another machine could reach it

@@ -31,6 +31,7 @@ extern const struct test doctor_tests[];
 extern const struct test chatroom_tests[];
 extern const struct test flood_tests[];
 extern const struct test door_tests[];
+extern const struct test door2_tests[];
 extern const struct test trace_tests[];
 extern const struct test layout_tests[];
 extern const struct test links_tests[];
@@ -59,6 +60,7 @@ static const struct {
     {steps06_tests, 1},
     {steps06_files_tests, 0},
     {door_tests, 1},
+    {door2_tests, 1},
     {trace_tests, 1},
     {eliza_tests, 0},
     {docs_tests, 0},

@@ -1,25 +1,36 @@
 /*
- * admission.c - who may take a seat: at most N patients from one address.
+ * admission.c - who may take a seat: at most N patients from one machine,
+ * joins paced per machine and for the whole waiting room.
  *
  * Every seat is a descriptor, a line buffer and an ELIZA. Without a limit,
  * one student's script (a loop of `nc`) can take every seat, and the class
  * hears "THE DOCTOR IS BUSY". The default, 4, leaves a student a few
- * terminals. A class behind one NAT (a school's Wi-Fi often is) reaches the
- * server from ONE address: raise it there (--per-address 40), or switch it
- * off (--per-address 0).
+ * terminals. A machine is an IPv4 address or an IPv6 /64 (one laptop may
+ * use any address of its /64: common/addresses.h). Newcomers are also
+ * paced (common/joins.h): 5 in a row from one machine, then one every 2 s;
+ * 44 at once for the room, then 4 a second, however many addresses try.
+ *
+ * A class behind one NAT (a school's Wi-Fi often is) reaches the server
+ * from ONE address: --per-address 40 gives it 40 seats and the joins to
+ * take them at once. --per-address 0 switches the limits per address off.
  *
  * Notice:
  *   - connections from this machine (127.0.0.0/8, ::1, and IPv4's loopback
  *     seen through an IPv6 socket, ::ffff:127.x) are exempt by default: they
  *     are the instructor's own terminals and the tests. A --per-address given
  *     on the command line counts them too, so it can be shown on one machine;
- *   - an address is compared as text without its port, as the log prints
- *     it: an IPv4 patient of a dual-stack server is printed, and counted, as
- *     the IPv4 address it is.
+ *   - refusals are counted in the log, one line per machine and 10 s
+ *     (common/log.h), so a script that knocks all day can't fill it.
  */
+#include "../../common/log.h"
 #include "patient.h"
 
 enum { DEFAULT_PER_ADDRESS = 4, MOST_PER_ADDRESS = 100000 };
+
+static const char shared[] =
+    "THE DOCTOR SEES ONLY A FEW PATIENTS FROM ONE ADDRESS. PLEASE COME BACK LATER. "
+    "(A CLASS SHARING ONE ADDRESS, SCHOOL WI-FI OR NAT? THE TEACHER CAN START THE SERVER "
+    "WITH --per-address 40)\n";
 
 void admission_configure(struct admission *a, const char *per_address, const char *usage)
 {
@@ -28,19 +39,40 @@ void admission_configure(struct admission *a, const char *per_address, const cha
     a->loopback_too = per_address != NULL;  /* given: this machine counts too */
 }
 
-const char *admission_refusal(const struct admission *a, const struct patient *seats, int nseats,
-                              const struct sockaddr *addr, const char *who,
-                              char *log, size_t cap)
+static int patients_from(const struct patient *seats, int nseats, const char *who)
 {
     int i, already = 0;
-    if (a->per_address == 0 || (!a->loopback_too && net_is_loopback(addr)))
-        return NULL;
     for (i = 0; i < nseats; i++)
-        if (seats[i].sock != NET_INVALID && !seats[i].leave_by && net_same_host(seats[i].who, who))
-            already++;
-    if (already < a->per_address)
+        already += seats[i].sock != NET_INVALID && !seats[i].leave_by &&
+                   net_same_machine(seats[i].who, who);
+    return already;
+}
+
+const char *admission_refusal(struct admission *a, const struct patient *seats, int nseats,
+                              const struct sockaddr *addr, const char *who, long long now)
+{
+    char machine[NET_ADDR_TEXT];
+    int already;
+    enum net_join_answer join;
+    if (!a->loopback_too && net_is_loopback(addr))
         return NULL;
-    snprintf(log, cap, "turned %s away: %d patients already from that address (--per-address %d)",
-             who, already, a->per_address);
-    return "THE DOCTOR SEES ONLY A FEW PATIENTS FROM ONE ADDRESS. PLEASE COME BACK LATER.\n";
+    net_machine_key(who, machine, sizeof machine);
+    if (a->per_address > 0 && (already = patients_from(seats, nseats, who)) >= a->per_address) {
+        net_log_often("patients turned away from", machine, "turned %s away: %d patients already "
+                      "from that address (--per-address %d; a class behind one address: "
+                      "--per-address 40)", who, already, a->per_address);
+        return shared;
+    }
+    if ((join = net_join(&a->joins, who, now, a->per_address)) == NET_JOIN_MACHINE_WAIT) {
+        net_log_often("patients turned away from", machine, "turned %s away: arriving too often "
+                      "from that address (--per-address %d; a class behind one address: "
+                      "--per-address 40)", who, a->per_address);
+        return "TOO MANY PATIENTS ARRIVING FROM YOUR ADDRESS. PLEASE WAIT A FEW SECONDS.\n";
+    }
+    if (join == NET_JOIN_ROOM_WAIT) {
+        net_log_often("patients turned away from", machine,
+                      "turned %s away: too many arriving at once, from all addresses", who);
+        return "TOO MANY PATIENTS ARRIVING AT ONCE. PLEASE WAIT A FEW SECONDS.\n";
+    }
+    return NULL;
 }

@@ -21,6 +21,7 @@
  */
 #include "../../common/tcp.h"
 #include "../../common/text.h"
+#include "../../common/log.h"
 #include "patient.h"
 
 /* ELIZA repeats the patient's words, and may cut them anywhere: the reply
@@ -76,7 +77,7 @@ static void close_seat(struct patient *p)
 /* The seat stays GOODBYE_MS at most, and holds nobody up meanwhile. */
 void discharge(struct waiting_room *w, struct patient *p, const char *why)
 {
-    printf("%s %s (%d patients)\n", p->who, why, --w->count);
+    net_log("%s %s (%d patients)", p->who, why, --w->count);
     p->leave_by = w->now + GOODBYE_MS;
     if (outbox_stalled(p, w->now) || outbox_send(p, w->now) != 0 || p->out_len == 0)
         close_seat(p);

@@ -7,6 +7,7 @@
 #define DOCTOR_PATIENT_H
 
 #include "../../common/net.h"
+#include "../../common/joins.h"    /* joins paced per machine and for the room */
 #include "../04-chat/line.h"      /* lesson 04's line_buffer */
 #include "eliza.h"
 
@@ -38,12 +39,13 @@ struct patient {
     long long leave_by;         /* discharged: the seat closes once out is sent, or then */
 };
 
-/* admission.c: at most `per_address` patients from one address (0: no
- * limit); `loopback_too`: the limit applies to this machine's own
- * connections as well. */
+/* admission.c: at most `per_address` patients from one machine (0: no
+ * limit); `loopback_too`: the limits apply to this machine's own
+ * connections as well; `joins`: how often newcomers may come in. */
 struct admission {
     int per_address;
     int loopback_too;
+    struct net_joins joins;
 };
 
 struct waiting_room {
@@ -65,9 +67,9 @@ int keep_sending(struct waiting_room *w, struct patient *p);
 /* Ctrl+C: a goodbye to everyone, delivered within GOODBYE_MS. */
 void send_everyone_home(struct waiting_room *w);
 void admission_configure(struct admission *a, const char *per_address, const char *usage);
-/* NULL if the newcomer may sit, else the line to tell them; `log` gets why. */
-const char *admission_refusal(const struct admission *a, const struct patient *seats, int nseats,
-                              const struct sockaddr *addr, const char *who,
-                              char *log, size_t cap);
+/* NULL if the newcomer may sit, else the line to tell them (and the log
+ * counts why). */
+const char *admission_refusal(struct admission *a, const struct patient *seats, int nseats,
+                              const struct sockaddr *addr, const char *who, long long now);
 
 #endif

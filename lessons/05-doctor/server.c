@@ -31,8 +31,10 @@
 #include "../../common/telnet.h"
 #include "../../common/text.h"
 #include "../../common/trace.h"
+#include "../../common/log.h"
 #include "patient.h"
 
+NET_LOG_HERE;                   /* the log every file writes to (log.h) */
 #define PROG "doctor server"
 #define DEFAULT_PORT "8805"
 #define SCRIPT_NAME "doctor.script"
@@ -44,8 +46,8 @@ static const char usage[] =
     "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
     "  -b ADDRESS       listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
     "  --per-address N  at most N patients from one address (default 4, not counting this\n"
-    "                   machine's own; given, it counts them too; 0: no limit). Raise it for\n"
-    "                   a class behind one NAT\n"
+    "                   machine's own; given, it counts them too; 0: no limit). A /64 is one\n"
+    "                   address; a class behind one NAT: --per-address 40 seats 40 at once\n"
     "  --trace          tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help       show this help\n";
 
@@ -58,24 +60,24 @@ static void admit(net_socket listener, const eliza_script *script)
 {
     struct sockaddr_storage addr;
     socklen_t len = sizeof addr;
-    char who[NET_ADDR_TEXT], why[200];
+    char who[NET_ADDR_TEXT];
     const char *refusal;
     struct patient *p;
     int i;
     net_socket s = accept(listener, (struct sockaddr *)&addr, &len);
     if (s == NET_INVALID) {
         int err = net_error();
-        printf("accept() failed: %s (still serving)\n", net_strerror(err));
+        net_log_often("accept() failures:", net_strerror(err),
+                      "accept() failed: %s (still serving)", net_strerror(err));
         tcp_turn_away_when_out_of_descriptors(listener, &spare, err, busy);
         return;
     }
     net_addr_text((struct sockaddr *)&addr, who, sizeof who);
     TRACE(room.trace, "accepted %s as socket %d", who, (int)s);
     refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, (struct sockaddr *)&addr,
-                                who, why, sizeof why);
+                                who, room.now);
     if (refusal != NULL) {
         tcp_turn_away(s, refusal);
-        printf("%s\n", why);
         return;
     }
     for (i = 0; i < MAX_PATIENTS && room.seats[i].sock != NET_INVALID; i++)
@@ -84,7 +86,8 @@ static void admit(net_socket listener, const eliza_script *script)
     if (i == MAX_PATIENTS || !net_fits_fd_set(s, room.count + 1) ||
         (room.seats[i].doctor = eliza_new(script)) == NULL) {
         tcp_turn_away(s, busy);
-        printf("turned a patient away: the waiting room is full\n");
+        net_log_often("patients turned away: the waiting room was full", "",
+                      "turned a patient away: the waiting room is full");
         return;
     }
     p = &room.seats[i];
@@ -95,7 +98,7 @@ static void admit(net_socket listener, const eliza_script *script)
     strcpy(p->who, who);
     p->out_len = p->ended = 0;
     p->leave_by = 0;
-    printf("%s arrived (%d patients)\n", who, ++room.count);
+    net_log("%s arrived (%d patients)", who, ++room.count);
     if (outbox_reply(p, eliza_greeting(script), room.now) != 0)
         discharge(&room, p, "left before the greeting");
 }
@@ -184,7 +187,7 @@ static void serve_round(net_socket listener, const eliza_script *script)
     trace_round(room.trace, ready, &readable, &writable, top, listener);
     if (ready < 0) {
         if (net_error() != NET_EINTR)
-            printf("select() failed: %s\n", net_strerror(net_error()));
+            net_log("select() failed: %s", net_strerror(net_error()));
         return;
     }
     room.now = net_now_ms();
@@ -231,12 +234,14 @@ int main(int argc, char **argv)
     spare = tcp_spare();
     printf("script: %s; up to %d patients at once\n", script_path, MAX_PATIENTS);
     net_catch_interrupt();
+    net_log_start();            /* from now on, the log never makes us wait */
 
     while (!*net_stop_flag())
         serve_round(listener, script);
 
     room.now = net_now_ms();
     send_everyone_home(&room);
+    net_log_stop();             /* every line kept is out */
     printf("the server is closing\n");
     net_close(listener);
     eliza_script_free(script);

@@ -15,6 +15,7 @@
  *     SLOW_BYTES in SLOW_MS, or it would set the pace of the class.
  */
 #include "../../common/tcp.h"
+#include "../../common/log.h"
 #include "server.h"
 
 /* ---- the outbox: what the room says waits here until send() takes it ------ */
@@ -185,9 +186,9 @@ void drop_client(struct server *sv, int seat, const char *why)
 {
     struct member *m = &sv->room.seats[seat];
     if (m->named)
-        printf("%s %s (%d here)\n", m->name, why, sv->room.present - 1);
+        net_log("%s %s (%d here)", m->name, why, sv->room.present - 1);
     else
-        printf("%s %s before choosing a name\n", m->addr, why);
+        net_log("%s %s before choosing a name", m->addr, why);
     room_depart(&sv->room, seat);
     if (m->overflowed) {
         close_seat(sv, seat, 1);

@@ -9,6 +9,7 @@
  * said what to whom, nothing of what was said.
  */
 #include "room.h"                 /* and net.h, for net_now_ms() */
+#include "../../common/log.h"    /* net_log(): the server's log */
 
 #include <stdio.h>
 #include <string.h>
@@ -76,7 +77,7 @@ static void change_name(struct room *r, int seat, const char *name)
     strcpy(old, m->name);
     strcpy(m->name, name);
     room_name_key(m->name, m->key);
-    printf("%s is now %s\n", old, m->name);
+    net_log("%s is now %s", old, m->name);
     room_say(r, seat, "* you are now %s", m->name);
     room_tell_others(r, seat, "* %s is now %s", old, m->name);
 }
@@ -99,7 +100,8 @@ static void send_private(struct room *r, int seat, char *args)
         room_say(r, seat, "* usage: /msg NAME TEXT");
     else {
         room_relay(r, seat, to, text);  /* "NAME (private): TEXT", in rows */
-        printf("%s sent %s a private message\n", r->seats[seat].name, r->seats[to].name);
+        net_log_often("private messages sent by", r->seats[seat].name,
+                      "%s sent %s a private message", r->seats[seat].name, r->seats[to].name);
     }
 }
 

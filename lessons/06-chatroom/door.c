@@ -1,27 +1,39 @@
 /*
  * door.c - who may come in (see server.h). A newcomer gets a seat if the
- * room has one and select() can watch its socket; one address holds at
- * most --per-address seats and joins only a few times in a row, so one
- * machine can't take every seat or flood the room with join notices; and
- * a connection must choose a name within --name-timeout seconds, or its
- * seat goes to someone who will.
+ * room has one and select() can watch its socket; one machine holds at
+ * most --per-address seats and joins only a few times in a row, and the
+ * whole room only so many a second (common/joins.h), so neither one
+ * machine nor many addresses can take every seat or flood the room with
+ * join notices; and a connection must choose a name within --name-timeout
+ * seconds, or its seat goes to someone who will.
  *
  * Notice:
  *   - no descriptor goes into an fd_set it does not fit in, and a spare
  *     descriptor lets us say "room full" even when the system has none left;
+ *   - a machine is an IPv4 address, or an IPv6 /64 (net_machine_key()): an
+ *     IPv6 laptop may use any address of its /64;
+ *   - a class behind one address (a school's NAT) is one machine to us:
+ *     --per-address 40 gives that address 40 seats and the joins to take
+ *     them at once; whoever is refused for it is told so;
  *   - the instructor's own terminals, the tests and the benchmarks all
  *     come from this machine (loopback): the per-address rules leave it
  *     alone unless --per-address is given;
- *   - whoever is turned away is told why, in one line, before the close.
+ *   - whoever is turned away is told why, in one line, before the close,
+ *     and the log counts refusals instead of printing each (common/log.h).
  */
 #include "../../common/tcp.h"
+#include "../../common/log.h"
 #include "server.h"
 
 static const char room_full[] = "* room full: try again later\r\n";
 
+static const char shared[] = "* too many connections from your address: close one first. "
+    "A class sharing one address (school Wi-Fi, NAT)? The teacher can start the server "
+    "with --per-address 40\r\n";
+
 static int per_address_rules_apply(const struct server *sv, const struct sockaddr *peer)
 {
-    return sv->per_address > 0 && (sv->per_address_given || !net_is_loopback(peer));
+    return sv->per_address_given || !net_is_loopback(peer);
 }
 
 /* Seats are counted per machine, not per connection: ports aside. */
@@ -30,54 +42,44 @@ static int seats_held_by(const struct server *sv, const char *addr)
     int seat, n = 0;
     for (seat = 0; seat < sv->room.nseats; seat++)
         n += sv->room.seats[seat].s != NET_INVALID && !sv->room.seats[seat].leave_by &&
-             net_same_host(sv->room.seats[seat].addr, addr);
+             net_same_machine(sv->room.seats[seat].addr, addr);
     return n;
 }
 
-/* Joins per address, timed like RFC 1459's message timer: each join moves
- * the address's clock JOIN_EVERY_MS on (from now, if it lags behind); a
- * join is refused while that clock is more than JOIN_BURST joins ahead. So
- * a few joins in a row are fine, then one every JOIN_EVERY_MS. The table
- * forgets the address whose clock is furthest in the past. */
-static int join_allowed(struct server *sv, const char *addr)
-{
-    int i, slot = 0;
-    for (i = 0; i < JOIN_TABLE && !net_same_host(sv->joins[i].host, addr); i++)
-        if (sv->joins[i].clock < sv->joins[slot].clock)
-            slot = i;
-    if (i < JOIN_TABLE)
-        slot = i;
-    else {
-        strcpy(sv->joins[slot].host, addr);
-        sv->joins[slot].clock = sv->now;
-    }
-    if (sv->joins[slot].clock < sv->now)
-        sv->joins[slot].clock = sv->now;
-    if (sv->joins[slot].clock - sv->now >= (long long)JOIN_BURST * JOIN_EVERY_MS)
-        return 0;
-    sv->joins[slot].clock += JOIN_EVERY_MS;
-    return 1;
-}
-
-/* Why this newcomer can't come in (the line it is told), or NULL. */
+/* Why this newcomer can't come in (the line it is told), or NULL. The log
+ * gets one line per machine and 10 s, however many are refused (log.h). */
 static const char *door_closed(struct server *sv, net_socket s, const struct sockaddr *peer,
                                const char *addr)
 {
+    static const char often[] = "connections refused from";
+    static const char nat[] = "a class behind one address: --per-address 40";
+    char machine[NET_ADDR_TEXT];
+    net_machine_key(addr, machine, sizeof machine);
     if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
-        printf("refused %s: room full (%d clients)\n", addr, sv->count);
+        net_log_often(often, machine, "refused %s: room full (%d clients)", addr, sv->count);
         return room_full;
     }
     if (!per_address_rules_apply(sv, peer))
         return NULL;
-    if (seats_held_by(sv, addr) >= sv->per_address) {
-        printf("refused %s: %d seats from that address already\n", addr, sv->per_address);
-        return "* too many connections from your address: close one first\r\n";
+    if (sv->per_address > 0 && seats_held_by(sv, addr) >= sv->per_address) {
+        net_log_often(often, machine, "refused %s: %d seats from that address already "
+                      "(--per-address %d; %s)", addr, sv->per_address, sv->per_address, nat);
+        return shared;
     }
-    if (!join_allowed(sv, addr)) {
-        printf("refused %s: joining too often from that address\n", addr);
-        return "* too many joins from your address: wait a few seconds\r\n";
+    switch (net_join(&sv->joins, addr, sv->now, sv->per_address)) {
+    case NET_JOIN_MACHINE_WAIT:
+        net_log_often(often, machine, "refused %s: joining too often from that address "
+                      "(--per-address %d; %s)", addr, sv->per_address, nat);
+        return "* too many joins from your address: wait a few seconds. A class sharing one "
+               "address? The teacher can start the server with --per-address 40\r\n";
+    case NET_JOIN_ROOM_WAIT:
+        net_log_often(often, machine, "refused %s: too many joining at once, from all "
+                      "addresses (%d at once, then 4 a second)", addr,
+                      (int)net_room_burst(sv->per_address));
+        return "* too many people joining at once: wait a few seconds and try again\r\n";
+    default:
+        return NULL;
     }
-    return NULL;
 }
 
 static void seat_newcomer(struct server *sv, net_socket s, const struct sockaddr *peer)
@@ -113,7 +115,8 @@ void accept_newcomers(struct server *sv)
             err = net_error();
             if (net_would_block(err))
                 return;                 /* nobody else is waiting */
-            printf("accept() failed: %s (still serving)\n", net_strerror(err));
+            net_log_often("accept() failures:", net_strerror(err),
+                          "accept() failed: %s (still serving)", net_strerror(err));
             tcp_turn_away_when_out_of_descriptors(sv->listener, &sv->spare, err, room_full);
             return;
         }

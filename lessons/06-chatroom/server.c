@@ -29,8 +29,10 @@
  *     for one client leaves in one send().
  */
 #include "../../common/tcp.h"
+#include "../../common/log.h"
 #include "server.h"
 
+NET_LOG_HERE;                   /* the log every file writes to (log.h) */
 #define DEFAULT_PORT "8806"
 enum {
     READS_PER_ROUND = 16,       /* recv()s per client per round: no one hogs a round */
@@ -44,8 +46,8 @@ static const char usage[] =
     "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
     "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
     "  --max-clients N    seat at most N clients (default and most: what select() allows)\n"
-    "  --per-address N    seats per address, and joins limited (default 4, not for this\n"
-    "                     machine's own; given, for every address; 0: no limit)\n"
+    "  --per-address N    seats and joins per address, an IPv6 /64 as one (default 4,\n"
+    "                     not this machine's; given: all; 0: no limit; a NAT'd class: 40)\n"
     "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
     "  --trace            tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help         show this help\n";
@@ -68,7 +70,7 @@ static int hear_lines(struct server *sv, int seat, int at_end)
               m->name[0] ? m->name : m->addr, len);
         ev = room_hear(&sv->room, seat, line, len, cut);
         if (ev == ROOM_JOINED)
-            printf("%s joined from %s (%d here)\n", m->name, m->addr,
+            net_log("%s joined from %s (%d here)", m->name, m->addr,
                    sv->room.present);
         if (ev == ROOM_QUIT)
             return 1;
@@ -184,7 +186,7 @@ static void serve_round(struct server *sv)
 static void say_goodbye(struct server *sv)
 {
     int seat;
-    printf("closing: goodbye to %d connection%s\n", sv->count, sv->count == 1 ? "" : "s");
+    net_log("closing: goodbye to %d connection%s", sv->count, sv->count == 1 ? "" : "s");
     sv->now = net_now_ms();
     room_close(&sv->room);
     for (seat = 0; seat < sv->room.nseats; seat++)
@@ -233,11 +235,13 @@ int main(int argc, char **argv)
     sv.now = net_now_ms();
     net_catch_interrupt();
     net_announce(PROG, sv.listener, values[0]);
+    net_log_start();                    /* from now on, the log never makes us wait */
 
     while (!*net_stop_flag())
         serve_round(&sv);
 
     say_goodbye(&sv);
+    net_log_stop();                     /* every line kept is out */
     for (seat = 0; seat < sv.max_clients; seat++)
         free(seats[seat].out);
     free(seats);

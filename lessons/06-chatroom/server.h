@@ -3,8 +3,8 @@
  *
  *   server.c   the select() loop: watch every socket, read what arrived,
  *              hand whole lines to the room, send what the room queued;
- *   door.c     who may come in: room full, seats and joins per address,
- *              a name in time;
+ *   door.c     who may come in: room full, seats and joins per machine,
+ *              joins for the room, a name in time;
  *   clients.c  one connection's life: its outbox, and leaving;
  *   room.c     what the lines mean: who hears what, clean text;
  *   names.c    which names may be taken (no look-alikes);
@@ -17,6 +17,7 @@
 #include "../04-chat/line.h"
 #include "../../common/telnet.h"
 #include "../../common/trace.h"
+#include "../../common/joins.h"
 #include "room.h"
 
 #define PROG "chat room server"
@@ -36,11 +37,8 @@ enum {
     OUTBOX_KEEP_MS = 1000,      /* ... once nothing was sent for a second */
     GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
     ACCEPTS_PER_ROUND = 64,     /* newcomers per round: no crowd hogs a round */
-    PER_ADDRESS = 4,            /* seats per address: a student's few terminals */
-    NAME_TIMEOUT_S = 60,        /* to choose a name, then the seat is freed */
-    JOIN_BURST = 5,             /* joins in a row from one address, then ... */
-    JOIN_EVERY_MS = 2000,       /* ... one every 2 s: no storm of join notices */
-    JOIN_TABLE = 64             /* addresses whose joins are remembered */
+    PER_ADDRESS = 4,            /* seats per machine: a student's few terminals */
+    NAME_TIMEOUT_S = 60         /* to choose a name, then the seat is freed */
 };
 
 struct server {
@@ -54,10 +52,7 @@ struct server {
     int trace;                  /* --trace: each select() round told on stderr */
     int per_address, per_address_given;     /* seats per address; given: loopback too */
     long long name_timeout_ms;
-    struct {
-        char host[NET_ADDR_TEXT];   /* an address as net_addr_text() writes it */
-        long long clock;        /* joins from there are timed against it */
-    } joins[JOIN_TABLE];
+    struct net_joins joins;     /* joins per machine and for the room (joins.h) */
 };
 
 /* door.c */

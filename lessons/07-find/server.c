@@ -22,8 +22,11 @@
  */
 #include "../../common/net.h"
 #include "../../common/udp.h"
+#include "../../common/log.h"
 #include "find.h"
 #include "probe.h"
+
+NET_LOG_HERE;                   /* the log: it never makes the beacon wait (log.h) */
 
 #define PROG "find server"
 #define DEFAULT_PORT "8807"
@@ -133,12 +136,12 @@ static void answer_one(struct beacon *b, net_socket s)
     int n, len;
     n = recvfrom(s, data, (int)sizeof data, 0, (struct sockaddr *)&asker, &asker_len);
     if (n < 0) {                /* Windows: an earlier answer's ICMP "port unreachable" */
-        printf("recvfrom() failed: %s (still answering)\n", net_strerror(net_error()));
+        net_log("recvfrom() failed: %s (still answering)", net_strerror(net_error()));
         return;
     }
     net_addr_text((struct sockaddr *)&asker, who, sizeof who);
     if (!find_is_question(data, n)) {
-        printf("ignored %d bytes from %s: not a question (%ld ignored)\n", n, who, ++b->ignored);
+        net_log("ignored %d bytes from %s: not a question (%ld ignored)", n, who, ++b->ignored);
         return;
     }
     if (net_now_ms() - b->checked_at >= PROBE_EVERY_MS) {
@@ -147,11 +150,11 @@ static void answer_one(struct beacon *b, net_socket s)
     }
     len = find_make_answer(answer, n, b->up, b->nup);  /* never more than the n asked */
     if (len > 0 && sendto(s, answer, len, 0, (struct sockaddr *)&asker, asker_len) != len) {
-        printf("sendto() %s failed: %s\n", who, net_strerror(net_error()));
+        net_log("sendto() %s failed: %s", who, net_strerror(net_error()));
         return;
     }
-    printf("question from %s: %d server%s up, answered %d bytes for %d\n", who, b->nup,
-           b->nup == 1 ? "" : "s", len, n);
+    net_log("question from %s: %d server%s up, answered %d bytes for %d", who, b->nup,
+            b->nup == 1 ? "" : "s", len, n);
 }
 
 /* One select() over the beacon's sockets (one, or IPv4 and IPv6), then a
@@ -206,7 +209,7 @@ int main(int argc, char **argv)
         printf(" %s %d%s", find_lesson_name(b.wanted[i].lesson), b.wanted[i].port,
                i + 1 < b.nwanted ? "," : "\n");
     net_print_local_addresses("client", port, AF_UNSPEC);
-    fflush(stdout);
+    net_log_start();
 
     for (;;)
         wait_and_answer(&b);

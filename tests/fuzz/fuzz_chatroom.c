@@ -21,6 +21,7 @@
 #include "room.h"
 #include "line.h"                 /* lesson 04's, as the server uses it */
 #include "text.h"
+#include "log.h"                  /* commands.c logs; the log lives here */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,8 @@
 #include <string.h>
 
 enum { SEATS = 4 };
+
+NET_LOG_HERE;                     /* never started: net_log() is a printf() */
 
 static struct member members[SEATS];
 static struct line_buffer buffers[SEATS];
