@@ -40,6 +40,10 @@ LDLIBS  :=
 ifneq ($(or $(filter Windows_NT,$(OS)),$(findstring mingw,$(CC))),)
   EXE    := .exe
   LDLIBS += -lws2_32
+else
+  # The servers' log writer is a thread (common/log.h, common/thread.h):
+  # glibc before 2.34 keeps pthreads in a library of its own.
+  LDLIBS += -pthread
 endif
 ifeq ($(SANITIZE),1)
   CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
