@@ -153,7 +153,10 @@ static void take_lines(struct reader *r)
     while ((nl = memchr(r->buf, '\n', r->len)) != NULL) {
         size_t used = (size_t)(nl - r->buf) + 1;
         *nl = '\0';
-        if (r->buf[0] != '*' && (text = strstr(r->buf, ": ")) != NULL) {
+        /* The full server sends a long line in rows of about 70 columns, each
+         * "NAME: ..."; the row that starts a line is the one with its number. */
+        if (r->buf[0] != '*' && (text = strstr(r->buf, ": ")) != NULL &&
+            strspn(text + 2, "0123456789") == 6 && text[8] == ' ') {
             r->disorder += atoi(text + 2) != r->next;
             r->next = atoi(text + 2) + 1;
         }
