@@ -108,6 +108,11 @@ $(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
 $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(DOCTOR_C) $(L)/05-doctor/patient.h $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(DOCTOR_C) $(ELIZA) $(LDLIBS)
 
+# Lesson 05's steps are one .c file each plus the ELIZA engine: a rule more
+# specific than the lessons' pattern rule, so make prefers it.
+$(L)/05-doctor/steps/%$(EXE): $(L)/05-doctor/steps/%.c $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ELIZA) $(LDLIBS)
+
 # Lesson 06: the networking (server.c, clients.c) and the room's rules (room.c,
 # commands.c, names.c) apart, so the rules can be fuzzed without sockets.
 $(L)/06-chatroom/server$(EXE): $(L)/06-chatroom/server.c $(L)/06-chatroom/clients.c $(L)/06-chatroom/room.c $(L)/06-chatroom/commands.c $(L)/06-chatroom/names.c $(L)/06-chatroom/door.c $(L)/06-chatroom/server.h $(L)/06-chatroom/room.h $(COMMON) $(STAMP)
@@ -122,7 +127,7 @@ ifeq ($(SANITIZE),1)
   TEST_CFLAGS += -fsanitize=address,undefined
 endif
 
-$(TEST_BIN): $(TEST_SRC) tests/harness.h tests/datagram.h $(ELIZA) $(ELIZA_H) $(STAMP)
+$(TEST_BIN): $(TEST_SRC) tests/harness.h tests/datagram.h tests/steps.h $(ELIZA) $(ELIZA_H) $(STAMP)
 	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(ELIZA) -lm
 
 test: all $(TEST_BIN)

@@ -36,6 +36,8 @@ extern const struct test tools_tests[];
 extern const struct test find_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
+extern const struct test steps04_tests[];
+extern const struct test steps05_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -56,6 +58,8 @@ static const struct {
     {links_tests, 0},
     {tools_tests, 1},
     {find_tests, 1},
+    {steps04_tests, 1},
+    {steps05_tests, 1},
     {build_tests, 0},
     {rules_tests, 0},
 };

@@ -1,0 +1,197 @@
+/*
+ * t_steps04.c - lesson 04 in steps (lessons/04-chat/steps/): each step's
+ * defence fails on the step before and holds on every later one, the full
+ * server last (steps.h says how).
+ */
+#include "steps.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LESSON "04-chat"
+
+static const char *const programs[] = {
+    "steps/1-select", "steps/2-lines", "steps/3-clean", "steps/4-busy", "steps/5-input-ends",
+    "server", NULL
+};
+
+static int port;                        /* of the server started last */
+
+/* Starts the program and connects a client that has read the greeting;
+ * the client's socket, or -1 (with *why set). */
+static int start_and_connect(struct proc *server, const char *program, const char **why)
+{
+    char greeting[256] = "";
+    int fd;
+    port = step_start(server, LESSON, program, NULL);
+    *why = step_failed("%s did not start", program);
+    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+        return -1;
+    recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(5000));
+    if (strstr(greeting, "one-on-one chat") == NULL) {
+        *why = step_failed("no greeting, got '%s'", greeting);
+        close(fd);
+        return -1;
+    }
+    *why = NULL;
+    return fd;
+}
+
+static const char *finish(struct proc *server, int fd, const char *why)
+{
+    if (fd >= 0)
+        close(fd);
+    proc_stop(server);
+    return why;
+}
+
+/* Step 2: "spl", "it li", "ne CR LF" in three sends come out as one line. */
+static const char *line_in_pieces(const char *lesson, const char *program)
+{
+    struct proc server;
+    const char *why;
+    int fd = start_and_connect(&server, program, &why);
+    (void)lesson;
+    if (fd < 0)
+        return finish(&server, fd, why);
+    send_text(fd, "spl");
+    usleep(150000);
+    send_text(fd, "it li");
+    usleep(150000);
+    send_text(fd, "ne\r\nsecond\r\n");
+    if (!proc_wait_for(&server, "client: second\n", timeout_ms(3000)) ||
+        strstr(server.buf, "client: split line\nclient: second\n") == NULL)
+        why = step_failed("a line sent in three pieces was not printed whole: %s", server.buf);
+    return finish(&server, fd, why);
+}
+
+/* Step 3: an escape sequence and telnet's commands never reach the terminal. */
+static const char *escapes_shown_as_text(const char *lesson, const char *program)
+{
+    struct proc server;
+    const char *why;
+    int fd = start_and_connect(&server, program, &why);
+    (void)lesson;
+    if (fd < 0)
+        return finish(&server, fd, why);
+    send_text(fd, "esc \033[2J tel\xff\xfb\x01net end\r\n");
+    if (!proc_wait_for(&server, "net end\n", timeout_ms(3000)) ||
+        strstr(server.buf, "client: esc ?[2J telnet end\n") == NULL)
+        why = step_failed("ESC [2J should show as ?[2J and telnet's IAC WILL ECHO go: %s",
+                          server.buf);
+    return finish(&server, fd, why);
+}
+
+/* Step 4: a second client, while a chat goes on, hears it is busy. */
+static const char *second_client_hears_busy(const char *lesson, const char *program)
+{
+    struct proc server;
+    char got[256] = "";
+    const char *why;
+    int second = -1, fd = start_and_connect(&server, program, &why);
+    (void)lesson;
+    if (fd < 0)
+        return finish(&server, fd, why);
+    if ((second = tcp_connect("127.0.0.1", port)) >= 0)
+        recv_until(second, got, sizeof got, "\n", timeout_ms(3000));
+    if (strstr(got, "busy") == NULL)
+        why = step_failed("a second client heard '%s' in 3 s, not that the server is busy", got);
+    else if (send_text(fd, "still here\n") != 0 ||
+             !proc_wait_for(&server, "client: still here\n", timeout_ms(3000)))
+        why = step_failed("the first chat ended when a second client came: %s", server.buf);
+    if (second >= 0)
+        close(second);
+    return finish(&server, fd, why);
+}
+
+/* Step 5: once input has ended (a server started in the background, or
+ * with < /dev/null), the server still serves one client after another. */
+static const char *serves_after_input_ended(const char *lesson, const char *program)
+{
+    struct proc server;
+    char line[64], want[80];
+    const char *why = NULL;
+    int i, fd = -1;
+    (void)lesson;
+    if (!(port = step_start(&server, LESSON, program, NULL)))
+        return finish(&server, -1, step_failed("%s did not start", program));
+    proc_close_stdin(&server);
+    for (i = 1; i <= 2 && why == NULL; i++) {
+        char greeting[512] = "";
+        snprintf(line, sizeof line, "line %d from a client\n", i);
+        snprintf(want, sizeof want, "client: %s", line);
+        if ((fd = tcp_connect("127.0.0.1", port)) < 0 ||
+            recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(3000)) == 0 ||
+            send_text(fd, line) != 0 || !proc_wait_for(&server, want, timeout_ms(3000)))
+            why = step_failed("client %d was not heard after the server's input ended (the "
+                              "server %s): %s", i, proc_alive(&server) ? "runs" : "exited",
+                              server.buf);
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    return finish(&server, fd, why);
+}
+
+/* The full server: a line typed while nobody is connected goes nowhere,
+ * not to the next client who happens to connect. */
+static const char *typed_to_nobody_goes_nowhere(const char *lesson, const char *program)
+{
+    struct proc server;
+    struct conn c;
+    char line[512];
+    const char *why = NULL;
+    (void)lesson;
+    if (!(port = step_start(&server, LESSON, program, NULL)))
+        return finish(&server, -1, step_failed("%s did not start", program));
+    proc_write(&server, "typed to nobody\n");
+    proc_wait_for(&server, "went nowhere", timeout_ms(2000));  /* the full server says so */
+    if (conn_open(&c, "127.0.0.1", port) != 0)
+        return finish(&server, -1, step_failed("could not connect"));
+    conn_read_line(&c, line, sizeof line, timeout_ms(3000));    /* the greeting */
+    proc_write(&server, "typed to the client\n");
+    conn_read_line(&c, line, sizeof line, timeout_ms(3000));
+    if (strcmp(line, "typed to the client") != 0)
+        why = step_failed("the client's first line after the greeting was '%s'", line);
+    return finish(&server, c.fd, why);
+}
+
+static void steps04_2_lines_a_line_sent_in_pieces_is_printed_whole(void)
+{
+    prove_step(LESSON, programs, 1, line_in_pieces);
+}
+
+static void steps04_3_clean_escapes_and_telnet_commands_never_reach_the_terminal(void)
+{
+    prove_step(LESSON, programs, 2, escapes_shown_as_text);
+}
+
+static void steps04_4_busy_a_second_client_hears_the_server_is_busy(void)
+{
+    prove_step(LESSON, programs, 3, second_client_hears_busy);
+}
+
+static void steps04_5_input_ends_the_server_serves_on_after_end_of_input(void)
+{
+    prove_step(LESSON, programs, 4, serves_after_input_ended);
+}
+
+static void steps04_6_server_a_line_typed_to_nobody_reaches_no_later_client(void)
+{
+    prove_step(LESSON, programs, 5, typed_to_nobody_goes_nowhere);
+}
+
+const struct test steps04_tests[] = {
+    {"steps04_2_lines_a_line_sent_in_pieces_is_printed_whole",
+     steps04_2_lines_a_line_sent_in_pieces_is_printed_whole},
+    {"steps04_3_clean_escapes_and_telnet_commands_never_reach_the_terminal",
+     steps04_3_clean_escapes_and_telnet_commands_never_reach_the_terminal},
+    {"steps04_4_busy_a_second_client_hears_the_server_is_busy",
+     steps04_4_busy_a_second_client_hears_the_server_is_busy},
+    {"steps04_5_input_ends_the_server_serves_on_after_end_of_input",
+     steps04_5_input_ends_the_server_serves_on_after_end_of_input},
+    {"steps04_6_server_a_line_typed_to_nobody_reaches_no_later_client",
+     steps04_6_server_a_line_typed_to_nobody_reaches_no_later_client},
+    {0, 0}
+};
