@@ -3,6 +3,8 @@
 #   make                 build every lesson and the tools/ (binaries land next to their sources)
 #   make hello | echo | daytime | chat | doctor | chatroom | find    one lesson
 #   make steps           the step-by-step versions of lessons 04-06 (lessons/NN-*/steps/*.c)
+#   make step-diffs      rewrite lessons/NN-*/steps/K-*.diff, what each step adds
+#                        to the one before (committed; a test checks they are current)
 #   make test            the behaviour tests (the one test command)
 #   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
@@ -68,7 +70,7 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom find steps test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find steps step-diffs test test-windows \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
         exercises check check-solutions check-solutions-wine
 
@@ -107,6 +109,13 @@ $(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(DOCTOR_C) $(L)/05-doctor/patient.h $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(DOCTOR_C) $(ELIZA) $(LDLIBS)
+
+# What each step changes, as a .diff beside it that a student can read on
+# any machine (GitHub shows it coloured): step K-1 to step K, in file order.
+step-diffs:
+	@for d in $(L)/*/steps; do prev=; for f in $$d/*.c; do f=$${f##*/}; \
+	    [ -n "$$prev" ] && (cd $$d && diff -u --label $$prev --label $$f $$prev $$f > $${f%.c}.diff); \
+	    prev=$$f; done; done; true
 
 # Lesson 05's steps are one .c file each plus the ELIZA engine: a rule more
 # specific than the lessons' pattern rule, so make prefers it.

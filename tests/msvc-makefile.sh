@@ -330,12 +330,12 @@ done
 # Every compile had /W4; every object is in a lesson's directory.
 if [ -s "$CL_SHIM_LOG" ]; then
     no_w4=$(awk -F '\t' '$1 == "compile" && (" " $4 " ") !~ / [\/-]W4 / { printf " %s", $2 }' "$CL_SHIM_LOG")
-    astray=$(awk -F '\t' '$1 == "compile" && $3 !~ /^(lessons\/[^\/]+|tools)\/[^\/]+\.obj$/ { printf " %s", $3 }' "$CL_SHIM_LOG")
+    astray=$(awk -F '\t' '$1 == "compile" && $3 !~ /^(lessons\/[^\/]+(\/steps)?|tools)\/[^\/]+\.obj$/ { printf " %s", $3 }' "$CL_SHIM_LOG")
     astray=$( (printf '%s\n' $astray; cd "$tree" && find . -maxdepth 1 -type f \
         \( -name '*.obj' -o -name '*.exe' \) | sed 's|^\./||') | sed '/^$/d' | sort -u | tr '\n' ' ')
     if [ -z "$no_w4" ]; then ok "every compile had /W4"; else bad "compiled without /W4:$no_w4"; fi
     if [ -z "$astray" ]; then
-        ok "every .obj is next to its source (lessons/NN/ or tools/)"
+        ok "every .obj is next to its source (lessons/NN/, lessons/NN/steps/ or tools/)"
     else
         bad "objects or programs outside lessons/NN/ and tools/: ${astray% }"
     fi

@@ -6,6 +6,7 @@
 #include "steps.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -182,6 +183,64 @@ static void steps04_6_server_a_line_typed_to_nobody_reaches_no_later_client(void
     prove_step(LESSON, programs, 5, typed_to_nobody_goes_nowhere);
 }
 
+/* ---- files: the step diffs, and what lesson 04 is about ------------------ */
+
+/* Each committed steps/K-name.diff is what `diff -u` says today between
+ * the step before and step K (`make step-diffs` rewrites them). */
+static void steps_diffs_shown_in_the_readmes_are_current(void)
+{
+    static const char *const steps[][2] = {
+        {"04-chat", "1-select 2-lines 3-clean 4-busy 5-input-ends"},
+        {"05-doctor", "1-select 2-outbox 3-stall 4-seats"},
+    };
+    char names[128], cmd[512], prev[32], path[160], *name, *kept, got[65536];
+    size_t i, n;
+    if (on_wine)
+        skip("it checks files, once, in the native run");
+    need_program("diff", "to compare the step diffs with the steps");
+    for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        snprintf(names, sizeof names, "%s", steps[i][1]);
+        prev[0] = '\0';
+        for (name = strtok(names, " "); name != NULL; name = strtok(NULL, " ")) {
+            FILE *f;
+            if (prev[0] != '\0') {
+                snprintf(cmd, sizeof cmd, "cd lessons/%s/steps && diff -u --label %s.c --label "
+                         "%s.c %s.c %s.c", steps[i][0], prev, name, prev, name);
+                snprintf(path, sizeof path, "lessons/%s/steps/%s.diff", steps[i][0], name);
+                f = popen(cmd, "r");
+                n = f != NULL ? fread(got, 1, sizeof got - 1, f) : 0;
+                got[n] = '\0';
+                if (f != NULL)
+                    pclose(f);
+                kept = slurp(path);
+                expect(kept != NULL && strcmp(kept, got) == 0, "%s to be what diff -u says "
+                       "between the steps (run make step-diffs and commit it)", path);
+                free(kept);
+            }
+            snprintf(prev, sizeof prev, "%s", name);
+        }
+    }
+}
+
+/* Issue 21: the top README, line.h and the lesson's README agree that
+ * lesson 04 is about select(), the line framer being its second point. */
+static void lesson04_point_is_select_in_every_place_that_says_it(void)
+{
+    char *top = slurp("README.md"), *line_h = slurp("lessons/04-chat/line.h"),
+         *lesson = slurp("lessons/04-chat/README.md");
+    if (on_wine)
+        skip("it checks files, once, in the native run");
+    if (!expect(top && line_h && lesson, "README.md, line.h and the lesson's README to be there"))
+        return;
+    expect_has("README.md", top, "Lesson 04's point is\n  `select()`");
+    expect_has("line.h's first line", line_h, "line.h - lesson 04's second point (its first: "
+               "select(), chat.h)");
+    expect_has("lessons/04-chat/README.md", lesson, "**The point:** one `select()`");
+    free(top);
+    free(line_h);
+    free(lesson);
+}
+
 const struct test steps04_tests[] = {
     {"steps04_2_lines_a_line_sent_in_pieces_is_printed_whole",
      steps04_2_lines_a_line_sent_in_pieces_is_printed_whole},
@@ -193,5 +252,8 @@ const struct test steps04_tests[] = {
      steps04_5_input_ends_the_server_serves_on_after_end_of_input},
     {"steps04_6_server_a_line_typed_to_nobody_reaches_no_later_client",
      steps04_6_server_a_line_typed_to_nobody_reaches_no_later_client},
+    {"steps_diffs_shown_in_the_readmes_are_current", steps_diffs_shown_in_the_readmes_are_current},
+    {"lesson04_point_is_select_in_every_place_that_says_it",
+     lesson04_point_is_select_in_every_place_that_says_it},
     {0, 0}
 };

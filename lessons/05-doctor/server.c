@@ -190,6 +190,9 @@ static void serve_round(net_socket listener, const eliza_script *script)
     room.now = net_now_ms();
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
+        /* A reply waits: served every round, with no FD_ISSET(writable), as one
+         * who stopped reading never becomes writable and their stall clock must
+         * still run; send() then just says "would block" (steps/3-stall.c). */
         if (p->sock != NET_INVALID && p->out_len > 0) {
             TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait",
                   (int)p->sock, p->who, p->out_len);
