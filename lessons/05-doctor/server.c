@@ -174,7 +174,10 @@ static net_socket watch(net_socket listener, fd_set *readable, fd_set *writable)
 }
 
 /* One round: wait until the listener or some patients are ready, then
- * serve exactly those. */
+ * serve exactly those. A patient whose reply waits is served every round,
+ * writable or not, with no FD_ISSET(writable): one who stopped reading
+ * never becomes writable, and their stall clock must still run (send()
+ * then just says "would block"; steps/3-stall.c is that step). */
 static void serve_round(net_socket listener, const eliza_script *script)
 {
     fd_set readable, writable;
@@ -190,10 +193,7 @@ static void serve_round(net_socket listener, const eliza_script *script)
     room.now = net_now_ms();
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
-        /* A reply waits: served every round, with no FD_ISSET(writable), as one
-         * who stopped reading never becomes writable and their stall clock must
-         * still run; send() then just says "would block" (steps/3-stall.c). */
-        if (p->sock != NET_INVALID && p->out_len > 0) {
+        if (p->sock != NET_INVALID && p->out_len > 0) {     /* writable or not: above */
             TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait",
                   (int)p->sock, p->who, p->out_len);
             if (keep_sending(&room, p))
