@@ -5,6 +5,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 const char *step_failed(const char *fmt, ...)
 {
@@ -16,19 +21,19 @@ const char *step_failed(const char *fmt, ...)
     return why;
 }
 
-int step_start(struct proc *p, const char *lesson, const char *program, const char *const extra[])
+int step_connect(int port)
 {
-    char *argv[8];
-    int n = 0;
-    while (extra != NULL && extra[n] != NULL && n < 6) {
-        argv[n] = (char *)extra[n];
-        n++;
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        fd = -1;
     }
-    argv[n++] = "0";
-    argv[n] = NULL;
-    if (proc_startv(p, bin_path(lesson, program), argv) != 0)
-        return 0;
-    return server_port(p);
+    return fd;
 }
 
 void prove_step(const char *lesson, const char *const programs[], int k, step_check check)

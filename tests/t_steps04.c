@@ -25,9 +25,9 @@ static int start_and_connect(struct proc *server, const char *program, const cha
 {
     char greeting[256] = "";
     int fd;
-    port = step_start(server, LESSON, program, NULL);
+    port = program_start(server, LESSON, program, NULL);
     *why = step_failed("%s did not start", program);
-    if (!port || (fd = tcp_connect("127.0.0.1", port)) < 0)
+    if (!port || (fd = step_connect(port)) < 0)
         return -1;
     recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(5000));
     if (strstr(greeting, "one-on-one chat") == NULL) {
@@ -94,7 +94,7 @@ static const char *second_client_hears_busy(const char *lesson, const char *prog
     (void)lesson;
     if (fd < 0)
         return finish(&server, fd, why);
-    if ((second = tcp_connect("127.0.0.1", port)) >= 0)
+    if ((second = step_connect(port)) >= 0)
         recv_until(second, got, sizeof got, "\n", timeout_ms(3000));
     if (strstr(got, "busy") == NULL)
         why = step_failed("a second client heard '%s' in 3 s, not that the server is busy", got);
@@ -115,14 +115,14 @@ static const char *serves_after_input_ended(const char *lesson, const char *prog
     const char *why = NULL;
     int i, fd = -1;
     (void)lesson;
-    if (!(port = step_start(&server, LESSON, program, NULL)))
+    if (!(port = program_start(&server, LESSON, program, NULL)))
         return finish(&server, -1, step_failed("%s did not start", program));
     proc_close_stdin(&server);
     for (i = 1; i <= 2 && why == NULL; i++) {
         char greeting[512] = "";
         snprintf(line, sizeof line, "line %d from a client\n", i);
         snprintf(want, sizeof want, "client: %s", line);
-        if ((fd = tcp_connect("127.0.0.1", port)) < 0 ||
+        if ((fd = step_connect(port)) < 0 ||
             recv_until(fd, greeting, sizeof greeting, "\n", timeout_ms(3000)) == 0 ||
             send_text(fd, line) != 0 || !proc_wait_for(&server, want, timeout_ms(3000)))
             why = step_failed("client %d was not heard after the server's input ended (the "
@@ -144,11 +144,12 @@ static const char *typed_to_nobody_goes_nowhere(const char *lesson, const char *
     char line[512];
     const char *why = NULL;
     (void)lesson;
-    if (!(port = step_start(&server, LESSON, program, NULL)))
+    if (!(port = program_start(&server, LESSON, program, NULL)))
         return finish(&server, -1, step_failed("%s did not start", program));
     proc_write(&server, "typed to nobody\n");
     proc_wait_for(&server, "went nowhere", timeout_ms(2000));  /* the full server says so */
-    if (conn_open(&c, "127.0.0.1", port) != 0)
+    c.len = 0;
+    if ((c.fd = step_connect(port)) < 0)
         return finish(&server, -1, step_failed("could not connect"));
     conn_read_line(&c, line, sizeof line, timeout_ms(3000));    /* the greeting */
     proc_write(&server, "typed to the client\n");

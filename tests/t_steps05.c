@@ -33,7 +33,8 @@ static const char *finish(struct proc *server, const char *why)
 static const char *greeted(struct conn *c, int port)
 {
     char line[512] = "";
-    if (conn_open(c, "127.0.0.1", port) != 0)
+    c->len = 0;
+    if ((c->fd = step_connect(port)) < 0)
         return step_failed("could not connect");
     conn_read_line(c, line, sizeof line, timeout_ms(3000));
     return strcmp(line, greeting) == 0 ? NULL : step_failed("a patient was greeted with '%s'", line);
@@ -102,7 +103,7 @@ static const char *deaf_paster_freezes_nobody(const char *lesson, const char *pr
     struct proc server;
     struct conn other;
     const char *why;
-    int deaf, port = step_start(&server, lesson, program, NULL);
+    int deaf, port = program_start(&server, lesson, program, NULL);
     if (!port || (deaf = deaf_flooder(port)) < 0)
         return finish(&server, step_failed("%s did not start", program));
     why = greeted(&other, port);
@@ -136,9 +137,10 @@ static const char *newcomers_hear_busy_when_out_of_descriptors(const char *lesso
     if (proc_start_limited(&server, 12, bin_path(lesson, program), argv) != 0 ||
         !(port = server_port(&server)))
         return finish(&server, step_failed("%s did not start", program));
-    for (i = 0; i < 14; i++)
-        if (conn_open(&c[i], "127.0.0.1", port) != 0)
-            c[i].fd = -1;
+    for (i = 0; i < 14; i++) {
+        c[i].len = 0;
+        c[i].fd = step_connect(port);
+    }
     deadline = now_ms() + timeout_ms(3000);     /* for all of them at once */
     for (i = 0; i < 14; i++) {
         line[0] = '\0';
@@ -162,7 +164,7 @@ static const char *echoed_words_are_text_only(const char *lesson, const char *pr
     struct conn c;
     char line[2048] = "";
     const char *why;
-    int port = step_start(&server, lesson, program, NULL);
+    int port = program_start(&server, lesson, program, NULL);
     if (!port)
         return finish(&server, step_failed("%s did not start", program));
     if ((why = greeted(&c, port)) == NULL) {
@@ -190,7 +192,7 @@ static void steps05_3_stall_a_patient_who_never_reads_is_let_go(void)
     long long deadline = 0;
     for (i = 1; programs[i] != NULL; i++) {
         deaf[i] = -1;
-        if ((port = step_start(&servers[i], LESSON, programs[i], NULL)) != 0 &&
+        if ((port = program_start(&servers[i], LESSON, programs[i], NULL)) != 0 &&
             (deaf[i] = deaf_flooder(port)) >= 0 && deadline == 0)
             deadline = now_ms() + timeout_ms(16000);
     }
