@@ -173,11 +173,9 @@ static net_socket watch(net_socket listener, fd_set *readable, fd_set *writable)
     return top;
 }
 
-/* One round: wait until the listener or some patients are ready, then
- * serve exactly those. A patient whose reply waits is served every round,
- * writable or not, with no FD_ISSET(writable): one who stopped reading
- * never becomes writable, and their stall clock must still run (send()
- * then just says "would block"; steps/3-stall.c is that step). */
+/* One round: wait until the listener or some patients are ready, then serve
+ * exactly those. A waiting reply is served every round, with no FD_ISSET: one
+ * who stopped reading is never writable, and its stall clock must run. */
 static void serve_round(net_socket listener, const eliza_script *script)
 {
     fd_set readable, writable;
