@@ -47,41 +47,42 @@ static const char *finish(struct proc *server, int fd, const char *why)
     return why;
 }
 
-/* Step 2: "spl", "it li", "ne CR LF" in three sends come out as one line. */
-static const char *line_in_pieces(const char *lesson, const char *program)
+/* A client sends its pieces (NULL-ended), 150 ms apart; the server must
+ * print `until`, and `want` before it; else `bug`. */
+static const char *prints(const char *program, const char *const pieces[], const char *until,
+                          const char *want, const char *bug)
 {
     struct proc server;
     const char *why;
-    int fd = start_and_connect(&server, program, &why);
-    (void)lesson;
+    int i, fd = start_and_connect(&server, program, &why);
     if (fd < 0)
         return finish(&server, fd, why);
-    send_text(fd, "spl");
-    usleep(150000);
-    send_text(fd, "it li");
-    usleep(150000);
-    send_text(fd, "ne\r\nsecond\r\n");
-    if (!proc_wait_for(&server, "client: second\n", timeout_ms(3000)) ||
-        strstr(server.buf, "client: split line\nclient: second\n") == NULL)
-        why = step_failed("a line sent in three pieces was not printed whole: %s", server.buf);
+    for (i = 0; pieces[i] != NULL; i++) {
+        if (i > 0)
+            usleep(150000);             /* so that each comes in a recv() of its own */
+        send_text(fd, pieces[i]);
+    }
+    if (!proc_wait_for(&server, until, timeout_ms(3000)) || strstr(server.buf, want) == NULL)
+        why = step_failed("%s: %s", bug, server.buf);
     return finish(&server, fd, why);
+}
+
+/* Step 2: "spl", "it li", "ne CR LF" in three sends come out as one line. */
+static const char *line_in_pieces(const char *lesson, const char *program)
+{
+    static const char *const pieces[] = {"spl", "it li", "ne\r\nsecond\r\n", NULL};
+    (void)lesson;
+    return prints(program, pieces, "client: second\n", "client: split line\nclient: second\n",
+                  "a line sent in three pieces was not printed whole");
 }
 
 /* Step 3: an escape sequence and telnet's commands never reach the terminal. */
 static const char *escapes_shown_as_text(const char *lesson, const char *program)
 {
-    struct proc server;
-    const char *why;
-    int fd = start_and_connect(&server, program, &why);
+    static const char *const line[] = {"esc \033[2J tel\xff\xfb\x01net end\r\n", NULL};
     (void)lesson;
-    if (fd < 0)
-        return finish(&server, fd, why);
-    send_text(fd, "esc \033[2J tel\xff\xfb\x01net end\r\n");
-    if (!proc_wait_for(&server, "net end\n", timeout_ms(3000)) ||
-        strstr(server.buf, "client: esc ?[2J telnet end\n") == NULL)
-        why = step_failed("ESC [2J should show as ?[2J and telnet's IAC WILL ECHO go: %s",
-                          server.buf);
-    return finish(&server, fd, why);
+    return prints(program, line, "net end\n", "client: esc ?[2J telnet end\n",
+                  "ESC [2J should show as ?[2J and telnet's IAC WILL ECHO go");
 }
 
 /* Step 4: a second client, while a chat goes on, hears it is busy. */
