@@ -3,7 +3,8 @@
 #   make                 build every lesson and the tools/ (binaries land next to their sources)
 #   make hello | echo | daytime | chat | doctor | chatroom | find    one lesson
 #   make steps           the step-by-step versions of lessons 04-06 (lessons/NN-*/steps/*.c)
-#   make steps06-diffs   remake lesson 06's step diffs (steps/N-name.diff) after a step changed
+#   make step-diffs      rewrite lessons/NN-*/steps/K-*.diff, what each step adds
+#                        to the one before (committed; a test checks they are current)
 #   make test            the behaviour tests (the one test command)
 #   make test SANITIZE=1 the same, built with AddressSanitizer + UBSan
 #   make STRICT=1 ...    warnings are errors (-Werror), as CI builds; without
@@ -76,7 +77,7 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom find steps steps06-diffs test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find steps step-diffs test test-windows \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
         exercises check check-solutions check-solutions-wine
 
@@ -116,6 +117,18 @@ $(L)/05-doctor/client$(EXE): $(L)/04-chat/client.c $(COMMON) $(STAMP)
 $(L)/05-doctor/server$(EXE): $(L)/05-doctor/server.c $(DOCTOR_C) $(L)/05-doctor/patient.h $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(L)/05-doctor/server.c $(DOCTOR_C) $(ELIZA) $(LDLIBS)
 
+# What each step changes, as a .diff beside it that a student can read on
+# any machine (GitHub shows it coloured): step K-1 to step K, in file order.
+step-diffs:
+	@for d in $(L)/*/steps; do prev=; for f in $$d/*.c; do f=$${f##*/}; \
+	    [ -n "$$prev" ] && (cd $$d && diff -u --label $$prev --label $$f $$prev $$f > $${f%.c}.diff); \
+	    prev=$$f; done; done; true
+
+# Lesson 05's steps are one .c file each plus the ELIZA engine: a rule more
+# specific than the lessons' pattern rule, so make prefers it.
+$(L)/05-doctor/steps/%$(EXE): $(L)/05-doctor/steps/%.c $(ELIZA) $(ELIZA_H) $(COMMON) $(STAMP)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ELIZA) $(LDLIBS)
+
 # Lesson 06: the networking (server.c, clients.c) and the room's rules (room.c,
 # commands.c, names.c) apart, so the rules can be fuzzed without sockets.
 # unicode/unicode.c looks up names' and lines' Unicode facts in unicode/tables.h,
@@ -133,7 +146,7 @@ ifeq ($(SANITIZE),1)
   TEST_CFLAGS += -fsanitize=address,undefined
 endif
 
-$(TEST_BIN): $(TEST_SRC) tests/harness.h tests/datagram.h $(ELIZA) $(ELIZA_H) $(STAMP)
+$(TEST_BIN): $(TEST_SRC) tests/harness.h tests/datagram.h tests/steps.h $(ELIZA) $(ELIZA_H) $(STAMP)
 	$(HOSTCC) $(TEST_CFLAGS) -o $@ $(TEST_SRC) $(ELIZA) -lm
 
 # STRICT=1 also holds the project's own files to its code rules (line
@@ -248,11 +261,6 @@ bench: chatroom
 # Lesson 06's steps: each one's diff against the step before, kept beside it
 # (lessons/06-chatroom/steps/N-name.diff), so that the README can link what a
 # step adds and a browser shows it; tests/t_steps06.c fails while one is stale.
-steps06-diffs:
-	cd $(L)/06-chatroom/steps && set -- $(sort $(notdir $(wildcard $(L)/06-chatroom/steps/*.c))) && \
-	prev=$$1 && shift && for f; do \
-	    diff -u -L $$prev -L $$f $$prev $$f > $${f%.c}.diff; [ $$? = 1 ] || exit 1; prev=$$f; \
-	done
 
 # The programs this file builds, one line (tests/msvc-makefile.sh compares
 # Makefile.win against it).

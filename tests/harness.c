@@ -463,6 +463,12 @@ void proc_stop_all(void)
 
 int server_start(struct proc *p, const char *lesson, const char *const extra[])
 {
+    return program_start(p, lesson, "server", extra);
+}
+
+int program_start(struct proc *p, const char *lesson, const char *program,
+                  const char *const extra[])
+{
     char *argv[24];
     int n = 0;
     while (extra != NULL && extra[n] != NULL && n < 22) {
@@ -471,7 +477,7 @@ int server_start(struct proc *p, const char *lesson, const char *const extra[])
     }
     argv[n++] = "0";
     argv[n] = NULL;
-    if (proc_startv(p, bin_path(lesson, "server"), argv) != 0)
+    if (proc_startv(p, bin_path(lesson, program), argv) != 0)
         return 0;
     return server_port(p);
 }

@@ -111,6 +111,9 @@ void proc_stop_all(void);
 /* Starts a lesson server on port 0 (plus extra args) and reads "port N" from
  * its first line. Returns the port, or 0 after recording a failure. */
 int server_start(struct proc *p, const char *lesson, const char *const extra[]);
+/* The same for another program of the lesson, e.g. "steps/1-select". */
+int program_start(struct proc *p, const char *lesson, const char *program,
+                  const char *const extra[]);
 /* For a server started otherwise: waits for its first line and returns the
  * port it names, or 0 after recording a failure (the server is stopped). */
 int server_port(struct proc *p);

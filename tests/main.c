@@ -9,7 +9,7 @@
  * wine (tests/wine.sh sets wine up). --behaviour leaves out the document and
  * slide tests (they compare text, and fail on any edit to a quoted line) and
  * the code rules (t_rules.c: they check files, not what a program does) and
- * the step diffs (t_steps06.c: text, remade by make steps06-diffs);
+ * the step diffs (t_steps06.c: text, remade by make step-diffs);
  * --first-failure stops at the first failure (make mutate uses both).
  * --strict (make test STRICT=1, CI) also holds the project's own files to
  * its code rules (line budget, no platform #if): without it those two tests
@@ -45,6 +45,8 @@ extern const struct test agree_tests[];
 extern const struct test consistency_tests[];
 extern const struct test steps06_tests[];
 extern const struct test steps06_files_tests[];
+extern const struct test steps04_tests[];
+extern const struct test steps05_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
  * others test code or files directly and run once, in the Linux run. */
@@ -69,6 +71,8 @@ static const struct {
     {links_tests, 0},
     {tools_tests, 1},
     {find_tests, 1},
+    {steps04_tests, 1},
+    {steps05_tests, 1},
     {build_tests, 0},
     {rules_tests, 0},
     {agree_tests, 0},

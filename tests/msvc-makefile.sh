@@ -335,7 +335,7 @@ if [ -s "$CL_SHIM_LOG" ]; then
         \( -name '*.obj' -o -name '*.exe' \) | sed 's|^\./||') | sed '/^$/d' | sort -u | tr '\n' ' ')
     if [ -z "$no_w4" ]; then ok "every compile had /W4"; else bad "compiled without /W4:$no_w4"; fi
     if [ -z "$astray" ]; then
-        ok "every .obj is next to its source (lessons/NN/ or tools/)"
+        ok "every .obj is next to its source (lessons/NN/, lessons/NN/steps/ or tools/)"
     else
         bad "objects or programs outside lessons/NN/ and tools/: ${astray% }"
     fi

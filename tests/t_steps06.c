@@ -493,7 +493,7 @@ const struct test steps06_tests[] = {
 
 /* Each steps/N-name.diff is what `diff -u` says between the step before and
  * N-name.c now: committed, so a browser shows it, and remade by `make
- * steps06-diffs`. A stale one would show a student a change that isn't. */
+ * step-diffs`. A stale one would show a student a change that isn't. */
 static void chatroom_steps_diffs_are_those_of_the_step_files(void)
 {
     char command[512], *kept, path[256];
@@ -513,7 +513,7 @@ static void chatroom_steps_diffs_are_those_of_the_step_files(void)
         snprintf(path, sizeof path, "lessons/%s/%s.diff", STEPS_DIR, steps[i]);
         kept = slurp(path);
         expect(kept != NULL && strcmp(kept, made) == 0,
-               "%s to be what diff -u says now (remake it: make steps06-diffs)", path);
+               "%s to be what diff -u says now (remake it: make step-diffs)", path);
         free(kept);
     }
 }

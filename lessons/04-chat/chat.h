@@ -1,5 +1,6 @@
 /*
  * chat.h - lesson 04's conversation loop, shared by server.c and client.c.
+ * Start reading at chat_run(), just below: the lesson is that loop.
  *
  * The classic first chat program takes turns: it calls recv(), and while
  * recv() waits for the other side you cannot type. Here both sides use
@@ -14,13 +15,14 @@
  *        +-------------------------------------------+
  *
  * Notice:
- *   - TCP is a byte stream: each side keeps a line_buffer (line.h), so
- *     a line split over several recv()s, or several lines in one, come out
- *     whole; LF and CR LF both end a line;
+ *   - TCP is a byte stream: each side keeps a line_buffer (line.h, the
+ *     lesson's second point), so a line split over several recv()s, or
+ *     several lines in one, come out whole; LF and CR LF both end a line;
  *   - the keyboard is watched through net_keyboard_open(), because on Windows
  *     select() only accepts sockets;
  *   - what the peer sends is made printable before it reaches our terminal:
  *     a terminal obeys the control characters it receives (common/text.h).
+ * steps/ holds the same program grown one defence at a time (README.md).
  */
 #ifndef SOCKLAB_CHAT_H
 #define SOCKLAB_CHAT_H
@@ -53,7 +55,102 @@ struct chat {
                                        after this many seconds of silence (0: never) */
     struct line_buffer from_peer;
     struct line_buffer *from_keyboard;  /* kept across conversations */
+    int leaving;                    /* chat_run()'s: once we leave, why (enum chat_end) */
+    time_t left_at, heard_at;       /* chat_run()'s: when we left; when the peer last sent */
 };
+
+/* Below chat_run(), in the order it calls them. */
+static inline int chat_time_is_up(struct chat *c, struct timeval *patience);
+static inline void chat_watch(net_socket s, fd_set *set, net_socket *top);
+static inline int chat_from_peer(struct chat *c);
+static inline int chat_from_keyboard(struct chat *c);
+static inline void chat_leave(struct chat *c, int why);
+static inline void chat_turn_away(const struct chat *c);
+
+/* The conversation; returns how it ended (an enum chat_end). Each round:
+ * put in the set what we wait for, sleep in select() until one of them is
+ * ready, then serve exactly the ready ones. */
+static inline int chat_run(struct chat *c)
+{
+    int end;
+    line_init(&c->from_peer);
+    c->leaving = 0;
+    c->heard_at = time(NULL);
+    for (;;) {
+        fd_set readable;
+        struct timeval patience;        /* how long select() may sleep; -1: for ever */
+        net_socket top = c->peer;
+        int ready, typing = !c->leaving && c->keyboard != NET_INVALID;
+        if ((end = chat_time_is_up(c, &patience)) != 0)
+            return end;
+        FD_ZERO(&readable);
+        chat_watch(c->peer, &readable, &top);
+        if (typing)
+            chat_watch(c->keyboard, &readable, &top);
+        if (c->listener != NET_INVALID)
+            chat_watch(c->listener, &readable, &top);
+        /* Sleeps until at least one of them has something for us. */
+        ready = select((int)(top + 1), &readable, NULL, NULL,
+                       patience.tv_sec >= 0 ? &patience : NULL);
+        trace_round(c->trace, ready, &readable, NULL, top, c->listener);
+        if (ready < 0 && net_error() == NET_EINTR)
+            continue;
+        if (ready < 0) {
+            printf("select() failed: %s\n", net_strerror(net_error()));
+            return CHAT_FAILED;
+        }
+        if (ready == 0)
+            continue;                   /* patience ran out: chat_time_is_up() says why */
+        if (FD_ISSET(c->peer, &readable) && (end = chat_from_peer(c)) != 0)
+            return c->leaving ? c->leaving : end;
+        if (typing && FD_ISSET(c->keyboard, &readable) && (end = chat_from_keyboard(c)) != 0) {
+            if (end == CHAT_FAILED)
+                return end;
+            chat_leave(c, end);
+        }
+        if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
+            chat_turn_away(c);
+    }
+}
+
+/* ---- what chat_run() calls ------------------------------------------------ */
+
+/* When we leave we don't hang up at once: chat_leave() says "I will send no
+ * more", and we keep printing until the peer closes too, 5 s at most, so no
+ * answer in flight is lost. A server whose keyboard has ended can't hang up
+ * by hand: a silent client would hold the one seat forever, so after
+ * silence_s seconds without a byte from it, the conversation ends. Returns
+ * that end once its time has come; else 0, and how long select() may sleep
+ * (tv_sec -1: no limit). */
+static inline int chat_time_is_up(struct chat *c, struct timeval *patience)
+{
+    int bounded = !c->leaving && c->keyboard == NET_INVALID && c->silence_s > 0;
+    patience->tv_sec = -1;
+    patience->tv_usec = 0;
+    if (c->leaving && (patience->tv_sec = (long)(c->left_at + 5 - time(NULL))) <= 0)
+        return c->leaving;              /* the peer never closed: we go anyway */
+    if (bounded && (patience->tv_sec = (long)(c->heard_at + c->silence_s - time(NULL))) <= 0)
+        return CHAT_SILENT;
+    return 0;
+}
+
+/* Adds s to the set and keeps `top` the highest descriptor in it (POSIX
+ * select() wants top + 1; Windows ignores it). */
+static inline void chat_watch(net_socket s, fd_set *set, net_socket *top)
+{
+    FD_SET(s, set);
+    if (s > *top)
+        *top = s;
+}
+
+/* We leave (an empty line typed, or end of input): shutdown() tells the
+ * peer, who reads end of input; chat_run() waits for it to close. */
+static inline void chat_leave(struct chat *c, int why)
+{
+    shutdown(c->peer, NET_SHUT_WR);
+    c->leaving = why;
+    c->left_at = time(NULL);
+}
 
 /* Prints one line from the peer. Telnet's commands go first, then the line
  * is made printable (common/text.h): a terminal obeys the control
@@ -76,6 +173,7 @@ static inline int chat_from_peer(struct chat *c)
     int room, n, len, cut, lines = 0;
     char *space = line_space(&c->from_peer, &room);
     n = recv(c->peer, space, room, 0);
+    c->heard_at = time(NULL);
     TRACE(c->trace, "%d %s: recv() gave %d (0: closed)", (int)c->peer, c->peer_name, n);
     if (n <= 0) {
         if ((len = line_rest(&c->from_peer, line)) >= 0)
@@ -131,71 +229,6 @@ static inline void chat_turn_away(const struct chat *c)
         TRACE(c->trace, "accepted %d and turned it away: busy", (int)extra);
         tcp_turn_away(extra, busy);
         printf("(turned away a second client: one conversation at a time)\n");
-    }
-}
-
-/* Adds s to the set and keeps `top` the highest descriptor in it (POSIX
- * select() wants top + 1; Windows ignores it). */
-static inline void chat_watch(net_socket s, fd_set *set, net_socket *top)
-{
-    FD_SET(s, set);
-    if (s > *top)
-        *top = s;
-}
-
-/* The conversation; returns how it ended (an enum chat_end). When we leave
- * we don't hang up at once: shutdown() says "I will send no more", and we
- * keep printing until the peer closes too (a few seconds at most), so no
- * answer in flight is lost. A server whose keyboard has ended can't hang
- * up by hand: a silent client would hold the one seat forever, so after
- * silence_s seconds without a byte from it, the conversation ends. */
-static inline int chat_run(struct chat *c)
-{
-    int end, leaving = 0;           /* once we leave: why (an enum chat_end) */
-    time_t left_at = 0, heard_at = time(NULL);
-    line_init(&c->from_peer);
-    for (;;) {
-        fd_set readable;
-        net_socket top = c->peer;
-        struct timeval patience = {0, 0};   /* 5 s from leaving, however chatty the peer */
-        int ready, typing = !leaving && c->keyboard != NET_INVALID;
-        int bounded = !leaving && c->keyboard == NET_INVALID && c->silence_s > 0;
-        if (leaving && (patience.tv_sec = (long)(left_at + 5 - time(NULL))) <= 0)
-            return leaving;             /* the peer never closed: we go anyway */
-        if (bounded && (patience.tv_sec = (long)(heard_at + c->silence_s - time(NULL))) <= 0)
-            return CHAT_SILENT;
-        FD_ZERO(&readable);
-        chat_watch(c->peer, &readable, &top);
-        if (typing)
-            chat_watch(c->keyboard, &readable, &top);
-        if (c->listener != NET_INVALID)
-            chat_watch(c->listener, &readable, &top);
-        /* Sleeps until at least one of them has something for us. */
-        ready = select((int)(top + 1), &readable, NULL, NULL,
-                       leaving || bounded ? &patience : NULL);
-        trace_round(c->trace, ready, &readable, NULL, top, c->listener);
-        if (ready < 0 && net_error() == NET_EINTR)
-            continue;
-        if (ready < 0) {
-            printf("select() failed: %s\n", net_strerror(net_error()));
-            return CHAT_FAILED;
-        }
-        if (ready == 0)
-            continue;                   /* patience ran out: the checks above */
-        if (FD_ISSET(c->peer, &readable)) {
-            heard_at = time(NULL);
-            if ((end = chat_from_peer(c)) != 0)
-                return leaving ? leaving : end;
-        }
-        if (typing && FD_ISSET(c->keyboard, &readable) && (end = chat_from_keyboard(c)) != 0) {
-            if (end == CHAT_FAILED)
-                return end;
-            shutdown(c->peer, NET_SHUT_WR);     /* the peer reads end of input */
-            leaving = end;
-            left_at = time(NULL);
-        }
-        if (c->listener != NET_INVALID && FD_ISSET(c->listener, &readable))
-            chat_turn_away(c);
     }
 }
 

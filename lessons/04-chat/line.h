@@ -1,5 +1,6 @@
 /*
- * line.h - lesson 04's key point: lines are ours to find in a byte stream.
+ * line.h - lesson 04's second point (its first: select(), chat.h): lines
+ * are ours to find in a byte stream.
  *
  * TCP delivers bytes, not messages. One recv() may bring half a line, or
  * three lines and the start of a fourth: where one send() ended is lost on

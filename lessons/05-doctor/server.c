@@ -176,8 +176,9 @@ static net_socket watch(net_socket listener, fd_set *readable, fd_set *writable)
     return top;
 }
 
-/* One round: wait until the listener or some patients are ready, then
- * serve exactly those. */
+/* One round: wait until the listener or some patients are ready, then serve
+ * exactly those. A waiting reply is served every round, with no FD_ISSET: one
+ * who stopped reading is never writable, and its stall clock must run. */
 static void serve_round(net_socket listener, const eliza_script *script)
 {
     fd_set readable, writable;
@@ -193,7 +194,7 @@ static void serve_round(net_socket listener, const eliza_script *script)
     room.now = net_now_ms();
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
-        if (p->sock != NET_INVALID && p->out_len > 0) {
+        if (p->sock != NET_INVALID && p->out_len > 0) {     /* writable or not: above */
             TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait",
                   (int)p->sock, p->who, p->out_len);
             if (keep_sending(&room, p))
