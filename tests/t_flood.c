@@ -377,11 +377,57 @@ static void chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s(void)
         gone_ms = now_ms();
     note("eve %s after %lld ms; bob had all %d lines after %lld ms", gone_ms ? "was dropped" :
          "was still there", (gone_ms ? gone_ms : now_ms()) - start, f.lines, bob_ms - start);
-    expect(gone_ms && gone_ms - start <= HOLD_MS + timeout_ms(3000), "eve, holding the room back, "
-           "to be dropped within %d ms", HOLD_MS + timeout_ms(3000));
+    expect(gone_ms && gone_ms - start <= timeout_ms(HOLD_MS + 3000), "eve, holding the room "
+           "back, to be dropped within %d ms", timeout_ms(HOLD_MS + 3000));
     expect(proc_wait_for(&server, "eve dropped: held the room back too long", timeout_ms(2000)),
            "the server to log why eve was dropped, got:\n%s", server.buf);
     expect_kept_every_line(&f.m[1], f.lines);
+    close_all(&f);
+    server_stop(&server);
+}
+
+enum { ASKS = 20000 };
+
+/* eve stops reading and asks /help 20,000 times: 5 MB of answers. While
+ * she is far behind (128 KiB), the room stops reading her lines, as lesson
+ * 05 does: she is not dropped for what she asked for herself, and her next
+ * line reaches bob once she has read her answers. Before, the room
+ * answered every one, and dropped her 256 KiB later. */
+static void chatroom_reads_no_more_from_a_member_far_behind(void)
+{
+    static struct flood f;
+    static char help[ASKS * 6 + 8], got[65536];
+    struct proc server;
+    long long deadline;
+    int i, answers = 0;
+    size_t sent = 0;
+    int port = server_start(&server, LESSON, unpaced);
+    memset(&f, 0, sizeof f);
+    if (!port || !join(&f, "bob", 0, port, 0) || !join(&f, "eve", -1, port, 0))
+        return;
+    for (i = 0; i < ASKS; i++)
+        memcpy(help + 6 * i, "/help\n", 6);
+    strcpy(help + 6 * i, "hello\n");
+    f.m[0].watch = "eve: hello";
+    deadline = now_ms() + timeout_ms(2000);
+    while (now_ms() < deadline) {
+        ssize_t n = sent < strlen(help) ? send(f.m[1].fd, help + sent, strlen(help) - sent, 0) : 0;
+        sent += n > 0 ? (size_t)n : 0;
+        step(&f);
+    }
+    expect(!proc_wait_for(&server, "eve dropped", 0), "eve to keep her seat, got:\n%s", server.buf);
+    expect(!f.m[0].watch_seen_ms, "eve's line to wait while she is far behind");
+    deadline = now_ms() + timeout_ms(20000);
+    while (now_ms() < deadline && !f.m[0].watch_seen_ms) {
+        ssize_t n = recv(f.m[1].fd, got, sizeof got - 1, 0);
+        if (n == 0)
+            break;
+        for (got[n > 0 ? n : 0] = '\0', i = 0; n > 0 && i < n; i++)
+            answers += strncmp(got + i, "* commands:", 11) == 0;
+        step(&f);
+    }
+    note("eve got %d answers before bob heard her", answers);
+    expect(f.m[0].watch_seen_ms != 0, "eve's line to reach bob once she read her answers");
     close_all(&f);
     server_stop(&server);
 }
@@ -397,5 +443,7 @@ const struct test flood_tests[] = {
      chatroom_paces_a_yes_flooder_to_a_burst_then_5_lines_a_second},
     {"chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s",
      chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s},
+    {"chatroom_reads_no_more_from_a_member_far_behind",
+     chatroom_reads_no_more_from_a_member_far_behind},
     {0, 0}
 };
