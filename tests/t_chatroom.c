@@ -114,6 +114,10 @@ static void say(struct member *m, const char *text)
     send_text(m->fd, text);
 }
 
+/* For the tests that flood the room on purpose: lines per member unpaced,
+ * as they were before the room paced them (tests/t_flood.c tests pacing). */
+static const char *const unpaced[] = {"--lines-per-second", "0", NULL};
+
 static int start(struct proc *server, const char *const extra[])
 {
     return expect(access(bin_path(LESSON, "server"), X_OK) == 0, "the chat room server built") ?
@@ -704,7 +708,7 @@ static void chatroom_drops_a_client_that_never_reads_and_others_get_every_line(v
     static char line[1100];
     int lines = scaled(12000, 5000), sent = 0, heard = 0, small = 4096, closed = 0, left = 0;
     long long deadline;
-    int port = start(&server, NULL);
+    int port = start(&server, unpaced);
     if (!port || !join(&a, port, "alice") || !join(&b, port, "bob") || !connect_member(&slow, port))
         return;
     setsockopt(slow.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -747,7 +751,7 @@ static void chatroom_survives_a_client_reset_in_the_middle_of_a_broadcast(void)
     struct proc server;
     static struct member a, b, c;
     static char line[1100];
-    int i, small = 4096, port = start(&server, NULL);
+    int i, small = 4096, port = start(&server, unpaced);
     if (!port || !join(&a, port, "alice") || !join(&b, port, "bob") || !connect_member(&c, port))
         return;
     setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -869,7 +873,7 @@ static void chatroom_slow_reader_gets_every_line_whole_and_in_order(void)
     int lines = scaled(3000, 800), sent = 0, heard = 0, bad = 0;
     size_t have = 0;
     long long deadline;
-    int port = start(&server, NULL);
+    int port = start(&server, unpaced);
     if (!port || !join(&a, port, "alice") || !connect_slowly(&slow, port))
         return;
     say(&slow, "slow\n");

@@ -22,13 +22,16 @@
 
 #define LESSON "06-chatroom"
 enum { LINE_MAX_BYTES = 1000, MEMBERS_MAX = 8 };
+/* The flood tests below prove pacing to the readers, which a flood of a
+ * million lines needs: so their flooders are not held to a line rate. */
+static const char *const unpaced[] = {"--lines-per-second", "0", NULL};
 
 struct member {
     const char *name;
     int fd;
     int rate;                   /* bytes per second it reads; 0: as fast as it can; -1: never */
     long long read_total, start_ms;
-    char buf[8192];             /* received, not yet a whole line */
+    char buf[65536];            /* received, not yet a whole line */
     size_t len;
     int next;                   /* the flooder's line it expects next */
     int out_of_order, closed;
@@ -45,6 +48,7 @@ struct flood {
     int n;
     int lines, sent;            /* each flooder's lines: to send; the first one's sent */
     int line_bytes;             /* each, with its newline */
+    int pass_bytes;             /* what a flooder sends in one pass; 0: 256 KB */
 };
 
 /* Connects, names itself, and goes non-blocking. rcvbuf: 0 keeps the default. */
@@ -76,21 +80,21 @@ static int join(struct flood *f, const char *name, int rate, int port, int rcvbu
 /* Checks each whole line: the flooder's must come in order, none missing. */
 static void take_lines(struct member *m)
 {
-    char *nl;
-    while ((nl = memchr(m->buf, '\n', m->len)) != NULL) {
-        size_t used = (size_t)(nl - m->buf) + 1;
+    char *line = m->buf, *nl;
+    while ((nl = memchr(line, '\n', m->len - (size_t)(line - m->buf))) != NULL) {
         *nl = '\0';
-        if (strncmp(m->buf, "flooder: ", 9) == 0 && strcmp(m->name, "flooder") != 0 &&
-            strlen(m->buf) > 15 && m->buf[15] == ' ') {     /* a line's first row */
-            if (atoi(m->buf + 9) != m->next && m->out_of_order++ == 0)
-                note("%s expected line %d, got: %.30s", m->name, m->next, m->buf);
-            m->next = atoi(m->buf + 9) + 1;
+        if (strncmp(line, "flooder: ", 9) == 0 && strcmp(m->name, "flooder") != 0 &&
+            strlen(line) > 15 && line[15] == ' ') {     /* a line's first row */
+            if (atoi(line + 9) != m->next && m->out_of_order++ == 0)
+                note("%s expected line %d, got: %.30s", m->name, m->next, line);
+            m->next = atoi(line + 9) + 1;
         }
-        if (m->watch != NULL && !m->watch_seen_ms && strstr(m->buf, m->watch) != NULL)
+        if (m->watch != NULL && !m->watch_seen_ms && strstr(line, m->watch) != NULL)
             m->watch_seen_ms = now_ms();
-        memmove(m->buf, m->buf + used, m->len - used);
-        m->len -= used;
+        line = nl + 1;
     }
+    m->len -= (size_t)(line - m->buf);  /* one move for all the lines taken */
+    memmove(m->buf, line, m->len);
 }
 
 /* Reads what its pace allows now. */
@@ -119,10 +123,14 @@ static void read_member(struct member *m)
     }
 }
 
-/* A flooder pushes what send() takes, never waiting for its lines. */
+/* A flooder pushes what send() takes, never waiting for its lines; 256 KB
+ * a pass at most, so that with short lines its own send()s can't keep the
+ * test from reading for a second (the server would take its readers for
+ * stopped ones). */
 static void flood_some(struct flood *f, struct member *m)
 {
-    while (m->floods && m->sent < f->lines) {
+    int pushed = 0;
+    while (m->floods && m->sent < f->lines && pushed < (f->pass_bytes ? f->pass_bytes : 256 * 1024)) {
         ssize_t n;
         if (m->offset == 0)
             snprintf(m->line, sizeof m->line, "%06d %0*d\n", m->sent, f->line_bytes - 8, 0);
@@ -130,6 +138,7 @@ static void flood_some(struct flood *f, struct member *m)
         if (n <= 0)
             return;
         m->offset += (int)n;
+        pushed += (int)n;
         if (m->offset == f->line_bytes) {
             m->offset = 0;
             m->sent++;
@@ -185,7 +194,7 @@ static void chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second(void)
     static struct flood f;
     struct proc server;
     long long deadline;
-    int port = server_start(&server, LESSON, NULL);
+    int port = server_start(&server, LESSON, unpaced);
     memset(&f, 0, sizeof f);
     f.lines = 6000;                     /* 6 MB: more than the buffers can hide */
     f.line_bytes = 1000;       /* 6 MB: far more than the buffers between */
@@ -209,7 +218,7 @@ static void chatroom_drops_only_the_members_who_stop_reading_during_a_flood(void
     static struct flood f;
     struct proc server;
     long long deadline;
-    int port = server_start(&server, LESSON, NULL);
+    int port = server_start(&server, LESSON, unpaced);
     memset(&f, 0, sizeof f);
     f.lines = 12000;                    /* 12 MB: more than the buffers can hide */
     f.line_bytes = 1000;
@@ -238,7 +247,7 @@ static void chatroom_relays_a_line_typed_during_a_flood_within_a_second(void)
     static const char *const floods[] = {"flood2", "flood3", "flood4"};
     struct proc server;
     long long deadline, typed = 0;
-    int i, port = server_start(&server, LESSON, NULL);
+    int i, port = server_start(&server, LESSON, unpaced);
     memset(&f, 0, sizeof f);
     f.lines = 100000;                   /* of 64 bytes each: more than a round takes */
     f.line_bytes = 64;
@@ -275,6 +284,155 @@ static void chatroom_relays_a_line_typed_during_a_flood_within_a_second(void)
     server_stop(&server);
 }
 
+
+/* ---- issue 19: pacing per member, and a bound on holding the room back ---- */
+
+enum { BURST = 50, PER_SECOND = 5, MORE = 15,     /* the server's defaults, and ... */
+       HOLD_MS = 10000 };                           /* ... its bound on holding the room */
+
+/* `yes | nc`: a member sends short lines as fast as TCP takes them. The
+ * first 50 reach the others at once (a pasted screenful), then 5 a second:
+ * its socket leaves the read set until its timer catches up, so nothing is
+ * lost and TCP slows it. Another member's line still reaches everyone
+ * within a second. */
+static void chatroom_paces_a_yes_flooder_to_a_burst_then_5_lines_a_second(void)
+{
+    static struct flood f;
+    struct proc server;
+    struct member *reader = &f.m[1];
+    long long start, deadline, burst_ms = 0, paced_ms = 0, last_ms = 0, typed = 0;
+    int port = server_start(&server, LESSON, NULL);
+    memset(&f, 0, sizeof f);
+    f.lines = 1000000;
+    f.line_bytes = 10;                  /* "000123 00" and a newline */
+    f.pass_bytes = 4096;                /* the first lines go at once */
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "reader", 0, port, 0) ||
+        !join(&f, "carol", 0, port, 0))
+        return;
+    f.m[0].watch = reader->watch = "carol: anyone there?";
+    usleep(1000000 / PER_SECOND + 50000);   /* its name, a line too, is forgotten */
+    start = now_ms();
+    deadline = start + timeout_ms(20000);
+    while (now_ms() < deadline && !(last_ms && f.m[0].watch_seen_ms && reader->watch_seen_ms)) {
+        step(&f);
+        if (!burst_ms && reader->next >= BURST)
+            burst_ms = now_ms();
+        if (!paced_ms && reader->next > BURST)
+            paced_ms = now_ms();
+        if (!last_ms && reader->next >= BURST + MORE)
+            last_ms = now_ms();
+        if (!typed && reader->next >= BURST + 3) {
+            send_text(f.m[2].fd, "anyone there?\n");
+            typed = now_ms();
+        }
+    }
+    note("the flooder sent %d lines; the reader got %d: %d at once after %lld ms, the next "
+         "after %lld ms, %d more by %lld ms", f.sent, reader->next, BURST, burst_ms - start,
+         paced_ms - start, MORE, last_ms - start);
+    expect(burst_ms && burst_ms - start <= timeout_ms(1000),
+           "a pasted screenful (%d lines) to reach the reader at once (within %d ms)", BURST,
+           timeout_ms(1000));
+    expect(paced_ms && paced_ms - start >= 1000 / PER_SECOND - 10,
+           "line %d to wait for the flooder's timer (%d ms), came after %lld ms", BURST + 1,
+           1000 / PER_SECOND, paced_ms - start);
+    expect(last_ms && last_ms - start >= MORE * 1000 / PER_SECOND - 10 &&
+           last_ms - start <= MORE * 1000 / PER_SECOND + timeout_ms(1000),
+           "the flooder's next %d lines at %d a second (%d ms, give or take), took %lld ms",
+           MORE, PER_SECOND, MORE * 1000 / PER_SECOND, last_ms ? last_ms - start : -1);
+    expect(reader->out_of_order == 0 && !reader->closed, "the reader to get them all, in order");
+    expect(reader->watch_seen_ms && reader->watch_seen_ms - typed <= timeout_ms(1000) &&
+           f.m[0].watch_seen_ms && f.m[0].watch_seen_ms - typed <= timeout_ms(1000),
+           "carol's line to reach the reader and the flooder within %d ms (took %lld, %lld)",
+           timeout_ms(1000), reader->watch_seen_ms - typed, f.m[0].watch_seen_ms - typed);
+    close_all(&f);
+    server_stop(&server);
+}
+
+/* A reader slower than the flood holds the room back: the flood goes at her
+ * pace. eve's console draws 1 MB a second, and the flood would take 30 s
+ * at that pace: she may hold the room back 10 s in any 60 s, no more (about
+ * 8 s in one go), and is then dropped, with the reason in the log. Before,
+ * the room went at her pace as long as she took 16 KiB in each 10 s. */
+static void chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s(void)
+{
+    static struct flood f;
+    struct proc server;
+    long long start, deadline, bob_ms, gone_ms = 0;
+    int port = server_start(&server, LESSON, unpaced);
+    memset(&f, 0, sizeof f);
+    f.lines = 30000;                    /* 30 MB: 30 s at eve's pace */
+    f.line_bytes = 1000;
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "bob", 0, port, 0) ||
+        !join(&f, "eve", 1000000, port, 0))
+        return;
+    f.m[2].must_get_all = 0;
+    start = now_ms();
+    deadline = start + timeout_ms(60000);
+    while (!all_delivered(&f) && now_ms() < deadline) {
+        step(&f);
+        if (!gone_ms && proc_wait_for(&server, "eve dropped", 0))
+            gone_ms = now_ms();         /* what she still holds, she may read later */
+    }
+    bob_ms = now_ms();
+    if (!gone_ms && proc_wait_for(&server, "eve dropped", timeout_ms(3000)))
+        gone_ms = now_ms();
+    note("eve %s after %lld ms; bob had all %d lines after %lld ms", gone_ms ? "was dropped" :
+         "was still there", (gone_ms ? gone_ms : now_ms()) - start, f.lines, bob_ms - start);
+    expect(gone_ms && gone_ms - start <= timeout_ms(HOLD_MS + 3000), "eve, holding the room "
+           "back, to be dropped within %d ms", timeout_ms(HOLD_MS + 3000));
+    expect(proc_wait_for(&server, "eve dropped: held the room back too long", timeout_ms(2000)),
+           "the server to log why eve was dropped, got:\n%s", server.buf);
+    expect_kept_every_line(&f.m[1], f.lines);
+    close_all(&f);
+    server_stop(&server);
+}
+
+enum { ASKS = 20000 };
+
+/* eve stops reading and asks /help 20,000 times: 5 MB of answers. While
+ * she is far behind (128 KiB), the room stops reading her lines, as lesson
+ * 05 does: she is not dropped for what she asked for herself, and her next
+ * line reaches bob once she has read her answers. Before, the room
+ * answered every one, and dropped her 256 KiB later. */
+static void chatroom_reads_no_more_from_a_member_far_behind(void)
+{
+    static struct flood f;
+    static char help[ASKS * 6 + 8], got[65536];
+    struct proc server;
+    long long deadline;
+    int i, answers = 0;
+    size_t sent = 0;
+    int port = server_start(&server, LESSON, unpaced);
+    memset(&f, 0, sizeof f);
+    if (!port || !join(&f, "bob", 0, port, 0) || !join(&f, "eve", -1, port, 0))
+        return;
+    for (i = 0; i < ASKS; i++)
+        memcpy(help + 6 * i, "/help\n", 6);
+    strcpy(help + 6 * i, "hello\n");
+    f.m[0].watch = "eve: hello";
+    deadline = now_ms() + timeout_ms(2000);
+    while (now_ms() < deadline) {
+        ssize_t n = sent < strlen(help) ? send(f.m[1].fd, help + sent, strlen(help) - sent, 0) : 0;
+        sent += n > 0 ? (size_t)n : 0;
+        step(&f);
+    }
+    expect(!proc_wait_for(&server, "eve dropped", 0), "eve to keep her seat, got:\n%s", server.buf);
+    expect(!f.m[0].watch_seen_ms, "eve's line to wait while she is far behind");
+    deadline = now_ms() + timeout_ms(20000);
+    while (now_ms() < deadline && !f.m[0].watch_seen_ms) {
+        ssize_t n = recv(f.m[1].fd, got, sizeof got - 1, 0);
+        if (n == 0)
+            break;
+        for (got[n > 0 ? n : 0] = '\0', i = 0; n > 0 && i < n; i++)
+            answers += strncmp(got + i, "* commands:", 11) == 0;
+        step(&f);
+    }
+    note("eve got %d answers before bob heard her", answers);
+    expect(f.m[0].watch_seen_ms != 0, "eve's line to reach bob once she read her answers");
+    close_all(&f);
+    server_stop(&server);
+}
+
 const struct test flood_tests[] = {
     {"chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second",
      chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second},
@@ -282,5 +440,11 @@ const struct test flood_tests[] = {
      chatroom_drops_only_the_members_who_stop_reading_during_a_flood},
     {"chatroom_relays_a_line_typed_during_a_flood_within_a_second",
      chatroom_relays_a_line_typed_during_a_flood_within_a_second},
+    {"chatroom_paces_a_yes_flooder_to_a_burst_then_5_lines_a_second",
+     chatroom_paces_a_yes_flooder_to_a_burst_then_5_lines_a_second},
+    {"chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s",
+     chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s},
+    {"chatroom_reads_no_more_from_a_member_far_behind",
+     chatroom_reads_no_more_from_a_member_far_behind},
     {0, 0}
 };

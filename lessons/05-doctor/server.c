@@ -45,9 +45,8 @@ static const char usage[] =
     "; 0 picks a free one.\n"
     "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
     "  -b ADDRESS       listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
-    "  --per-address N  at most N patients from one address (default 4, not counting this\n"
-    "                   machine's own; given, it counts them too; 0: no limit). A /64 is one\n"
-    "                   address; a class behind one NAT: --per-address 40 seats 40 at once\n"
+    "  --per-address N  at most N patients per address, an IPv6 /64 as one (default 4, not\n"
+    "                   this machine's; given: all; 0: no limit; a class behind NAT: 40)\n"
     "  --trace          tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help       show this help\n";
 
@@ -96,17 +95,15 @@ static void admit(net_socket listener, const eliza_script *script)
     net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
     line_init(&p->in);
     strcpy(p->who, who);
-    p->out_len = p->ended = 0;
-    p->leave_by = 0;
+    p->leave_by = p->out_len = p->ended = 0;
     net_log("%s arrived (%d patients)", who, ++room.count);
     if (outbox_reply(p, eliza_greeting(script), room.now) != 0)
         discharge(&room, p, "left before the greeting");
 }
 
-/* Answers the patient's complete lines while each reply goes out whole; a
- * reply that waits stops us, and the lines after it wait in the line
- * buffer. Once the patient has closed (ended), a last line without a
- * newline counts too. */
+/* Answers the patient's whole lines while each reply goes out whole: a reply
+ * that waits stops us, the lines after it wait in the line buffer. Once the
+ * patient has closed (ended), a last line without a newline counts too. */
 static void answer_lines(struct patient *p)
 {
     char line[LINE_LIMIT + 1], reply[REPLY_MAX];
@@ -195,8 +192,8 @@ static void serve_round(net_socket listener, const eliza_script *script)
     for (i = 0; i < MAX_PATIENTS; i++) {
         struct patient *p = &room.seats[i];
         if (p->sock != NET_INVALID && p->out_len > 0) {     /* writable or not: above */
-            TRACE(room.trace, "%d %s: held back, not read: %d bytes of a reply wait",
-                  (int)p->sock, p->who, p->out_len);
+            TRACE(room.trace, "%d %s: not read: %d bytes of a reply wait", (int)p->sock, p->who,
+                  p->out_len);
             if (keep_sending(&room, p))
                 answer_lines(p);        /* the lines that waited for it */
         } else if (p->sock != NET_INVALID && FD_ISSET(p->sock, &readable)) {

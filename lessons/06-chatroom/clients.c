@@ -1,41 +1,107 @@
 /*
  * clients.c - one connection's life in the chat room (see server.h), once
- * door.c has let it in: what the room says to it waits in its outbox until
+ * door.c has let it in: what it says is read while server.c's policy lets
+ * it talk (may_talk()); what the room says to it waits in its outbox until
  * send() takes it; it leaves, with what it was told still delivered, or is
- * dropped for not reading.
+ * dropped.
  *
  * Notice:
- *   - send() on a non-blocking socket takes what fits and returns; the rest
- *     stays in the outbox. How full the outboxes are is what server.c's
- *     read set obeys: a reader more than BEHIND_MARK behind holds the room
- *     back, so a flood slows to what the readers take;
- *   - only a reader who stops reading is dropped: one whose send() took
- *     nothing for STALL_MS no longer holds anyone back, and its outbox may
- *     then fill to OUTBOX_CAP; one who reads but only a trickle must take
- *     SLOW_BYTES in SLOW_MS, or it would set the pace of the class.
+ *   - recv() and send() on non-blocking sockets take what is there, or what
+ *     fits, and return; the rest waits (in TCP, in the outbox);
+ *   - this file decides nothing about the flow: it asks may_talk() before
+ *     each line, and tells weigh_outbox() each time bytes are queued;
+ *   - an outbox never grows past OUTBOX_CAP: its owner is dropped instead.
  */
 #include "../../common/tcp.h"
 #include "../../common/log.h"
 #include "server.h"
 
+enum { READS_PER_ROUND = 16 };  /* recv()s per client per round: no one hogs a round */
+
+/* ---- what it says: recv(), and whole lines for the room, when it may talk -- */
+
+/* Whole lines wait in its line buffer: read before it had to stop. */
+int lines_waiting(const struct member *m)
+{
+    return m->in.len > 0 && (line_find_end(&m->in) >= 0 || m->in.len == (int)sizeof m->in.data);
+}
+
+/* Hands each whole line to the room while the policy lets this member talk
+ * (the rest waits in the line buffer). Returns 1 if the client quit.
+ * at_end: the client closed, so its last words are heard in any case. */
+static int hear_lines(struct server *sv, int seat, int at_end)
+{
+    struct member *m = &sv->room.seats[seat];
+    char line[LINE_LIMIT + 1];
+    int cut, len;
+    enum room_event ev;
+    while ((at_end || may_talk(sv, m)) &&
+           ((len = line_next(&m->in, line, &cut)) >= 0 ||
+            (at_end && (len = line_rest(&m->in, line)) >= 0))) {
+        TRACE(sv->trace, "%d %s: a line of %d bytes, for the room", (int)m->s,
+              m->name[0] ? m->name : m->addr, len);
+        m->talk_clock = (m->talk_clock > sv->now ? m->talk_clock : sv->now) + sv->line_ms;
+        ev = room_hear(&sv->room, seat, line, len, cut);
+        if (ev == ROOM_JOINED)
+            net_log("%s joined from %s (%d here)", m->name, m->addr,
+                   sv->room.present);
+        if (ev == ROOM_QUIT)
+            return 1;
+    }
+    return 0;
+}
+
+static void read_from(struct server *sv, int seat)
+{
+    struct member *m = &sv->room.seats[seat];
+    int i, room_left, n = 1;
+    char *space;
+    if (hear_lines(sv, seat, 0)) {      /* lines read before it had to stop, first */
+        drop_client(sv, seat, "quit");
+        return;
+    }
+    for (i = 0; i < READS_PER_ROUND && may_talk(sv, m); i++) {
+        space = line_space(&m->in, &room_left);
+        n = recv(m->s, space, room_left, 0);
+        TRACE(sv->trace, "%d %s: recv() gave %d%s", (int)m->s, m->name[0] ? m->name : m->addr, n,
+              n < 0 ? " (nothing more now, or an error)" : "");
+        if (n <= 0)
+            break;
+        line_added(&m->in, n);
+        tcp_answer_telnet_mark(m->s, space, n);
+        if (hear_lines(sv, seat, 0)) {
+            drop_client(sv, seat, "quit");
+            return;
+        }
+    }
+    if (n == 0) {                       /* the client closed: its last words count */
+        drop_client(sv, seat, hear_lines(sv, seat, 1) ? "quit" : "left");
+    } else if (n < 0 && !net_would_block(net_error())) {
+        char why[300];                  /* ECONNRESET, say: that client only */
+        snprintf(why, sizeof why, "dropped: recv() failed: %s", net_strerror(net_error()));
+        drop_client(sv, seat, why);
+    }
+}
+
+/* Members take turns: when the room is held back part-way through a round,
+ * the next round starts with the member after the last one heard, so a
+ * flooder in seat 0 can't keep seat 9 from ever being heard. */
+void read_in_turns(struct server *sv, fd_set *readable)
+{
+    int i, seat;
+    for (i = 0; i < sv->room.nseats && !sv->held_back; i++) {
+        struct member *m = &sv->room.seats[(seat = (sv->next_reader + i) % sv->room.nseats)];
+        if (m->s != NET_INVALID && may_talk(sv, m) &&
+            (FD_ISSET(m->s, readable) || lines_waiting(m)))
+            read_from(sv, seat);
+        if (sv->held_back)
+            sv->next_reader = seat + 1;     /* % nseats: the seats in use may change */
+    }
+    TRACE(sv->trace && sv->held_back, "held back: a reader is far behind (or all outboxes "
+          "are full): no more lines read this round");
+}
+
 /* ---- the outbox: what the room says waits here until send() takes it ------ */
-
-static int stalled(const struct server *sv, const struct member *m)
-{
-    return m->out_len > 0 && sv->now - m->last_sent >= STALL_MS;
-}
-
-/* Still reading, and staying: its outbox counts, and the room waits for it. */
-static int is_reading(const struct server *sv, const struct member *m)
-{
-    return !stalled(sv, m) && !m->leave_by;
-}
-
-/* Far behind, but still reading: the room waits for this one. */
-static int holds_room_back(const struct server *sv, const struct member *m)
-{
-    return m->out_len > BEHIND_MARK && is_reading(sv, m);
-}
 
 /* Room for len more bytes, growing only for a client that needs it.
  * Returns 0, or -1 when memory ran out. */
@@ -54,8 +120,9 @@ static int outbox_room(struct member *m, size_t len)
     return 0;
 }
 
-/* The room's send(): queues, never waits, never past OUTBOX_CAP; and says
- * at once when this member now holds the room back. */
+/* The room's send(): queues, never waits, never past OUTBOX_CAP; and tells
+ * the policy at once, so the room stops hearing lines the moment this
+ * member is far behind. */
 void queue_text(struct server *sv, int seat, const char *text, size_t len)
 {
     struct member *m = &sv->room.seats[seat];
@@ -69,10 +136,7 @@ void queue_text(struct server *sv, int seat, const char *text, size_t len)
     m->out_len += len;
     TRACE(sv->trace, "%d %s: queued %lu bytes", (int)m->s, m->name[0] ? m->name : m->addr,
           (unsigned long)len);
-    if (is_reading(sv, m))
-        sv->queued += len;              /* counted as send_outboxes() counts it */
-    if (holds_room_back(sv, m) || sv->queued > ROOM_MARK)
-        sv->held_back = 1;              /* server.c stops hearing lines at once */
+    weigh_outbox(sv, m, len);
 }
 
 /* One send() for everything queued. Returns 0, or -1 if the client is gone. */
@@ -82,10 +146,8 @@ static int send_outbox(struct server *sv, struct member *m)
     int n = send(m->s, m->out, chunk, 0);
     if (n < 0)
         return net_would_block(net_error()) ? 0 : -1;
-    if (n > 0) {
+    if (n > 0)
         m->last_sent = sv->now;
-        m->taken += (size_t)n;
-    }
     memmove(m->out, m->out + n, m->out_len - (size_t)n);
     m->out_len -= (size_t)n;
     TRACE(sv->trace, "%d %s: sent %d bytes, %lu wait", (int)m->s,
@@ -106,34 +168,14 @@ static void outbox_shrink(struct server *sv, struct member *m)
     }
 }
 
-/* Why a reader must go, or NULL. A reader holding the room back must take
- * SLOW_BYTES within SLOW_MS (1.6 KB/s): a trickle would set the pace of a
- * whole class. */
-static const char *too_slow(struct server *sv, struct member *m)
-{
-    if (m->overflowed)
-        return "dropped: not reading (256 KiB behind)";
-    if (!m->slow_since && holds_room_back(sv, m)) {
-        m->slow_since = sv->now;
-        m->taken = 0;
-    } else if (m->slow_since && sv->now - m->slow_since >= SLOW_MS) {
-        if (m->taken < SLOW_BYTES && holds_room_back(sv, m))
-            return "dropped: reading too slowly (under 16 KiB in 10 s)";
-        m->slow_since = 0;
-    }
-    return NULL;
-}
-
 static void close_seat(struct server *sv, int seat, int reset);
 
 /* After the reads: one send() per client with something queued, however
- * many lines the round produced for it; then, is anyone still far behind? */
+ * many lines the round produced for it. A leaving member's connection
+ * closes once its outbox is out, or its time is up. */
 void send_outboxes(struct server *sv)
 {
     int seat;
-    const char *why;
-    sv->held_back = 0;
-    sv->queued = 0;
     for (seat = 0; seat < sv->room.nseats; seat++) {
         struct member *m = &sv->room.seats[seat];
         if (m->s == NET_INVALID)
@@ -146,15 +188,10 @@ void send_outboxes(struct server *sv)
         } else if (m->leave_by) {
             if (m->out_len == 0 || sv->now >= m->leave_by)
                 close_seat(sv, seat, 0);
-        } else if ((why = too_slow(sv, m)) != NULL || (why = no_name_yet(sv, seat)) != NULL) {
-            drop_client(sv, seat, why);
-        } else if (is_reading(sv, m)) {
+        } else {
             outbox_shrink(sv, m);
-            sv->queued += m->out_len;
-            sv->held_back |= holds_room_back(sv, m);
         }
     }
-    sv->held_back |= sv->queued > ROOM_MARK;
 }
 
 /* ---- leaving --------------------------------------------------------------- */
@@ -171,6 +208,8 @@ static void close_seat(struct server *sv, int seat, int reset)
     } else {
         tcp_close_after_reading(m->s);
     }
+    if (sv->holder == m)
+        sv->holder = NULL;              /* gone: nobody pays for the wait */
     free(m->out);
     memset(m, 0, sizeof *m);
     m->s = NET_INVALID;

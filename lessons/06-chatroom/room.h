@@ -45,15 +45,14 @@ struct member {
     char name[NAME_MAX_BYTES + 1];
     char key[NAME_KEY_BYTES + 1];   /* what decides who is who (room_name_key) */
     long long nick_clock;       /* ms: where its /nick changes have got to */
-    /* the connection */
+    /* the connection: its flow is judged in one place, server.c's policy */
     net_socket s;               /* NET_INVALID: the seat is free */
-    int unheard;                /* whole lines wait in `in`: the room was held back */
     char *out;                  /* outbox: bytes queued, not yet taken by send() */
     size_t out_len, out_cap;
     long long last_sent;        /* when send() last took bytes (or the outbox filled) */
-    long long slow_since;       /* 0, or since when it holds the room back ... */
-    size_t taken;               /* ... and how many bytes send() took since then */
-    int overflowed;             /* passed OUTBOX_CAP: drop it at the end of the round */
+    long long talk_clock;       /* ms: where its lines have got to (RFC 1459's timer) */
+    long long hold_clock;       /* ms: where holding the room back has got it */
+    int overflowed;             /* passed OUTBOX_CAP: dropped after the round's sends */
     long long leave_by;         /* 0, or leaving: its outbox goes out until then */
     long long arrived;          /* when it connected: a name is due in time */
     char addr[NET_ADDR_TEXT];

@@ -2,31 +2,22 @@
  * Lesson 06 - chat room server: one thread, select(), and no client can
  * stall it, crash it, or empty it.
  *
- * Everyone who connects picks a name, then every line they type reaches
- * everyone else as "NAME: line". /who, /nick, /msg, /quit and /help do the
- * rest. This file is the select() loop; door.c lets newcomers in;
- * clients.c is one connection's life (its outbox, leaving); room.c,
- * names.c and commands.c hold the rules. A member, connection and name,
- * is one struct (room.h), in seat i of the room.
+ * The subject: THE READ SET IS THE POLICY. select() wakes us only for the
+ * sockets we put in its sets, so choosing them decides who is heard.
+ * choose_sets(), just below, is that choice on one screen: while a reader
+ * is far behind nobody is read (TCP then slows the senders: a flood goes
+ * at the pace of its readers), nor is a member far behind itself, nor one
+ * talking faster than its line timer allows. judge_members(), after the
+ * sends, drops whoever stopped reading or held the room back too long.
  *
- * Build:  make chatroom, or by hand with every .c file but client.c:
- *         cc server.c clients.c room.c commands.c names.c door.c -o server
- *         gcc server.c clients.c room.c commands.c names.c door.c -o server.exe -lws2_32
- *         cl server.c clients.c room.c commands.c names.c door.c        (MSVC)
- * Run:    ./server            then, in other terminals: ./client, nc localhost
- *         8806, or telnet localhost 8806. Ctrl+C tells everyone and stops.
+ * One line's way: read_from() (clients.c) recv()s it, room_hear() (room.c)
+ * decides who hears it as "NAME: line", queue_text() (clients.c) puts it in
+ * their outboxes, send_outboxes() (clients.c) sends each outbox once a
+ * round. door.c lets newcomers in; names.c and commands.c hold the rules.
  *
- * Notice:
- *   - every socket is non-blocking: recv() and send() never wait, so the
- *     only place the server waits is select(), for all clients at once;
- *   - the read set is the policy. While a member who is reading falls more
- *     than BEHIND_MARK behind, nobody's lines are read: TCP then tells the
- *     senders to slow down, and a flood goes at the pace of its readers
- *     instead of filling memory or pushing readers out;
- *   - a socket is in select()'s write set only while its outbox holds
- *     bytes: asking "can I write?" of an idle socket wakes us for nothing;
- *   - each round reads first and sends after, so everything a round queued
- *     for one client leaves in one send().
+ * Build:  make chatroom (by hand: the README's "Build it" has the files).
+ * Run:    ./server, then ./client, nc or telnet localhost 8806 in other
+ *         terminals. Ctrl+C tells everyone and stops.
  */
 #include "../../common/tcp.h"
 #include "../../common/log.h"
@@ -34,120 +25,63 @@
 
 NET_LOG_HERE;                   /* the log every file writes to (log.h) */
 #define DEFAULT_PORT "8806"
-enum {
-    READS_PER_ROUND = 16,       /* recv()s per client per round: no one hogs a round */
+
+/* ---- the policy: who is in which set, and why ----------------------------- */
+
+enum {                          /* its thresholds (the README's table explains them) */
+    BEHIND_MARK = 64 * 1024,    /* this much in its outbox: a member is far behind */
+    OWN_MARK = 2 * BEHIND_MARK, /* its own lines wait; 2x: the slowest reader still talks */
+    ROOM_MARK = 24 * 1024 * 1024,   /* all outboxes together: the room's memory */
+    STALL_MS = 1000,            /* send() took nothing this long: it stopped reading */
+    HOLD_MS = 10000,            /* one member holds the room back 10 s at most ... */
+    HOLD_WINDOW_MS = 60000,     /* ... in any 60 s, or it is dropped; */
+    HOLD_COST = 30,             /* each ms it holds moves its hold_clock 30 ms on */
+    LINES_BURST = 50,           /* lines heard at once: a pasted screenful, and ... */
+    LINES_PER_SECOND = 5,       /* ... then 5 a second (--lines-per-second) */
     TICK_MS = 250               /* while bytes wait: look again at who is stalled */
 };
 
-static const char usage[] =
-    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S]\n"
-    "              [--trace] [PORT]\n"
-    "  A chat room: every line a member types reaches all the others.\n"
-    "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
-    "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
-    "  --max-clients N    seat at most N clients (default and most: what select() allows)\n"
-    "  --per-address N    seats and joins per address, an IPv6 /64 as one (default 4,\n"
-    "                     not this machine's; given: all; 0: no limit; a NAT'd class: 40)\n"
-    "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
-    "  --trace            tell on stderr what each select() round does (for a projector)\n"
-    "  -h, --help         show this help\n";
-
-/* ---- one round of select() -------------------------------------------- */
-
-/* Hands each whole line to the room, until the room is held back (the rest
- * waits in the line buffer). Returns 1 if the client quit. at_end: the
- * client closed, so its last words are heard whatever the room's state. */
-static int hear_lines(struct server *sv, int seat, int at_end)
+/* How long until it may talk again, 0: now. Each line heard moves its
+ * talk_clock line_ms on (never from behind now), as IRC does (RFC 1459,
+ * 8.10): 50 lines at once let a pasted screenful through; 5 a second is
+ * more than anyone types, and keeps a yes | nc from burying the room. */
+static long long pace_wait(const struct server *sv, const struct member *m)
 {
-    struct member *m = &sv->room.seats[seat];
-    char line[LINE_LIMIT + 1];
-    int cut, len;
-    enum room_event ev;
-    while ((at_end || !sv->held_back) &&
-           ((len = line_next(&m->in, line, &cut)) >= 0 ||
-            (at_end && (len = line_rest(&m->in, line)) >= 0))) {
-        TRACE(sv->trace, "%d %s: a line of %d bytes, for the room", (int)m->s,
-              m->name[0] ? m->name : m->addr, len);
-        ev = room_hear(&sv->room, seat, line, len, cut);
-        if (ev == ROOM_JOINED)
-            net_log("%s joined from %s (%d here)", m->name, m->addr,
-                   sv->room.present);
-        if (ev == ROOM_QUIT)
-            return 1;
-    }
-    m->unheard = sv->held_back;         /* maybe more lines: hear them first next time */
-    return 0;
+    long long ahead = m->talk_clock - sv->now - (LINES_BURST - 1) * sv->line_ms;
+    return sv->line_ms > 0 && ahead > 0 ? ahead : 0;
 }
 
-static void read_from(struct server *sv, int seat)
+/* May the room hear this member's lines now? What it sends meanwhile
+ * waits in TCP's buffers, and then in the sender's: nothing is lost. */
+int may_talk(const struct server *sv, const struct member *m)
 {
-    struct member *m = &sv->room.seats[seat];
-    int i, room_left, n = 1;
-    char *space;
-    if (m->unheard && hear_lines(sv, seat, 0)) {
-        drop_client(sv, seat, "quit");
-        return;
-    }
-    for (i = 0; i < READS_PER_ROUND && !sv->held_back; i++) {
-        space = line_space(&m->in, &room_left);
-        n = recv(m->s, space, room_left, 0);
-        TRACE(sv->trace, "%d %s: recv() gave %d%s", (int)m->s, m->name[0] ? m->name : m->addr, n,
-              n < 0 ? " (nothing more now, or an error)" : "");
-        if (n <= 0)
-            break;
-        line_added(&m->in, n);
-        tcp_answer_telnet_mark(m->s, space, n);
-        if (hear_lines(sv, seat, 0)) {
-            drop_client(sv, seat, "quit");
-            return;
-        }
-    }
-    if (n == 0) {                       /* the client closed: its last words count */
-        drop_client(sv, seat, hear_lines(sv, seat, 1) ? "quit" : "left");
-    } else if (n < 0 && !net_would_block(net_error())) {
-        char why[300];                  /* ECONNRESET, say: that client only */
-        snprintf(why, sizeof why, "dropped: recv() failed: %s", net_strerror(net_error()));
-        drop_client(sv, seat, why);
-    }
+    return !m->leave_by                 /* leaving: it said its last */
+        && !sv->held_back               /* a reader is far behind: everyone waits */
+        && m->out_len <= OWN_MARK       /* far behind itself: its lines wait (lesson 05) */
+        && pace_wait(sv, m) == 0;       /* talked a burst: until its clock catches up */
 }
 
-/* Members take turns: when the room is held back part-way through a round,
- * the next round starts with the member after the last one heard, so a
- * flooder in seat 0 can't keep seat 9 from ever being heard. */
-static void read_in_turns(struct server *sv, fd_set *readable)
-{
-    int i, seat;
-    for (i = 0; i < sv->room.nseats && !sv->held_back; i++) {
-        struct member *m = &sv->room.seats[(seat = (sv->next_reader + i) % sv->room.nseats)];
-        if (m->s == NET_INVALID || m->leave_by)
-            continue;
-        if (m->unheard || FD_ISSET(m->s, readable))
-            read_from(sv, seat);
-        if (sv->held_back)
-            sv->next_reader = seat + 1;     /* % nseats: the seats in use may change */
-    }
-    TRACE(sv->trace && sv->held_back, "held back: a reader over %d KiB behind (or all outboxes "
-          "over %d MiB): no more lines read this round", BEHIND_MARK / 1024, ROOM_MARK >> 20);
-}
-
-/* Who is in which set. Returns the highest descriptor; *wait_ms: how long
+/* Each round starts here. Returns the highest descriptor; *wait_ms: how long
  * select() may wait (not at all while lines wait to be heard). */
-static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable, int *wait_ms)
+static net_socket choose_sets(struct server *sv, fd_set *readable, fd_set *writable, int *wait_ms)
 {
     net_socket top = sv->listener;
     int seat;
     FD_ZERO(readable);
     FD_ZERO(writable);
-    FD_SET(sv->listener, readable);
+    FD_SET(sv->listener, readable);     /* newcomers: door.c decides */
     *wait_ms = 1000;                    /* Windows' Ctrl+C handler can't wake select() */
     for (seat = 0; seat < sv->room.nseats; seat++) {
         struct member *m = &sv->room.seats[seat];
         if (m->s == NET_INVALID)
             continue;
-        if (!sv->held_back && !m->leave_by)
-            FD_SET(m->s, readable);     /* held back: TCP makes the senders wait */
-        if (m->unheard && !sv->held_back)
-            *wait_ms = 0;
+        if (may_talk(sv, m)) {
+            FD_SET(m->s, readable);
+            if (lines_waiting(m))
+                *wait_ms = 0;
+        } else if (pace_wait(sv, m) > 0 && pace_wait(sv, m) < *wait_ms) {
+            *wait_ms = (int)pace_wait(sv, m);   /* wake when its clock has caught up */
+        }
         if (m->out_len > 0) {
             FD_SET(m->s, writable);     /* only while there is something to send */
             if (*wait_ms > TICK_MS)
@@ -159,12 +93,59 @@ static net_socket watch(struct server *sv, fd_set *readable, fd_set *writable, i
     return top;
 }
 
+/* len more bytes wait for m (queue_text() says so): from now on the room
+ * waits if m still reads and is far behind, or all outboxes are full. */
+void weigh_outbox(struct server *sv, struct member *m, size_t len)
+{
+    if (m->leave_by || (m->out_len > 0 && sv->now - m->last_sent >= STALL_MS))
+        return;                         /* leaving, or stopped reading: not waited for */
+    sv->queued += len;
+    if ((m->out_len > BEHIND_MARK || sv->queued > ROOM_MARK) && !sv->held_back) {
+        sv->held_back = 1;              /* hear_lines() stops at once */
+        sv->holder = m->out_len > BEHIND_MARK ? m : NULL;   /* it will pay for it */
+        sv->held_since = sv->now;
+    }
+}
+
+/* After the sends: who must go, and does the room wait for anyone now? A
+ * member pays for holding the room back on its hold_clock, which runs in
+ * real time (never behind now): each ms held moves it HOLD_COST ms on. In
+ * W ms holding h, it gains HOLD_COST*h - W or more; past HOLD_COST*HOLD_MS -
+ * HOLD_WINDOW_MS ahead, it goes: h <= 10 s in any 60 s, ~8 s in one go. */
+static void judge_members(struct server *sv)
+{
+    struct member *h = sv->holder;
+    int seat;
+    if (h != NULL)                      /* it held the room back since held_since */
+        h->hold_clock = (h->hold_clock > sv->now ? h->hold_clock : sv->now) +
+                        HOLD_COST * (sv->now - sv->held_since);
+    sv->holder = NULL;
+    sv->held_back = 0;
+    sv->queued = 0;
+    for (seat = 0; seat < sv->room.nseats; seat++) {
+        struct member *m = &sv->room.seats[seat];
+        const char *why = NULL;
+        if (m->s == NET_INVALID || m->leave_by)
+            continue;
+        if (m->overflowed)
+            why = "dropped: not reading (256 KiB behind)";
+        else if (m->hold_clock - sv->now > (long long)HOLD_COST * HOLD_MS - HOLD_WINDOW_MS)
+            why = "dropped: held the room back too long (10 s in 60 s)";
+        if (why != NULL || (why = no_name_yet(sv, seat)) != NULL)
+            drop_client(sv, seat, why);
+        else
+            weigh_outbox(sv, m, m->out_len);
+    }
+}
+
+/* ---- one round of select() -------------------------------------------- */
+
 static void serve_round(struct server *sv)
 {
     fd_set readable, writable;
     struct timeval tick;
     int wait_ms, ready;
-    net_socket top = watch(sv, &readable, &writable, &wait_ms);
+    net_socket top = choose_sets(sv, &readable, &writable, &wait_ms);
     tick.tv_sec = wait_ms / 1000;
     tick.tv_usec = (wait_ms % 1000) * 1000;
     ready = select((int)top + 1, &readable, &writable, NULL, &tick);
@@ -179,6 +160,7 @@ static void serve_round(struct server *sv)
     if (FD_ISSET(sv->listener, &readable))
         accept_newcomers(sv);
     send_outboxes(sv);
+    judge_members(sv);
 }
 
 /* Ctrl+C: everyone hears goodbye, and what was queued for them goes out
@@ -195,7 +177,7 @@ static void say_goodbye(struct server *sv)
     while (sv->count > 0) {
         fd_set readable, writable;
         int wait_ms;
-        net_socket top = watch(sv, &readable, &writable, &wait_ms);
+        net_socket top = choose_sets(sv, &readable, &writable, &wait_ms);
         struct timeval tick = {0, 100000};
         select((int)top + 1, NULL, &writable, NULL, &tick);
         sv->now = net_now_ms();
@@ -205,13 +187,28 @@ static void say_goodbye(struct server *sv)
 
 /* ---- main: the outline ------------------------------------------------- */
 
+static const char usage[] =
+    "usage: server [-b ADDRESS] [--max-clients N] [--per-address N] [--name-timeout S]\n"
+    "              [--lines-per-second N] [--trace] [PORT]\n"
+    "  A chat room: every line a member types reaches all the others.\n"
+    "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
+    "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
+    "  --max-clients N    seat at most N clients (default and most: what select() allows)\n"
+    "  --per-address N    seats and joins per address, an IPv6 /64 as one (default 4,\n"
+    "                     not this machine's; given: all; 0: no limit; a NAT'd class: 40)\n"
+    "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
+    "  --lines-per-second N  per member, after a burst of 50 (default 5; 0: no limit)\n"
+    "  --trace            tell on stderr what each select() round does (for a projector)\n"
+    "  -h, --help         show this help\n";
+
 int main(int argc, char **argv)
 {
-    const char *options[] = {"-b", "--max-clients", "--per-address", "--name-timeout", NULL};
-    const char *values[4] = {NULL, NULL, NULL, NULL}, *port = DEFAULT_PORT;
+    const char *options[] = {"-b", "--max-clients", "--per-address", "--name-timeout",
+                             "--lines-per-second", NULL};
+    const char *values[5] = {NULL, NULL, NULL, NULL, NULL}, *port = DEFAULT_PORT;
     static struct server sv;            /* all zero to start with */
     struct member *seats;
-    int seat;
+    int seat, lines_per_second;
 
     sv.trace = trace_wanted(&argc, argv);
     if (net_parse_args(argc, argv, usage, options, values, &port, 1) == 1)
@@ -223,6 +220,9 @@ int main(int argc, char **argv)
     sv.per_address_given = values[2] != NULL;
     sv.name_timeout_ms = 1000 * net_number_arg(values[3], "--name-timeout", 1, 86400,
                                                NAME_TIMEOUT_S, usage);
+    lines_per_second = (int)net_number_arg(values[4], "--lines-per-second", 0, 1000,
+                                           LINES_PER_SECOND, usage);
+    sv.line_ms = lines_per_second > 0 ? 1000 / lines_per_second : 0;
     if (net_init() != 0)
         return 1;
     sv.listener = tcp_listen(PROG, values[0], port);

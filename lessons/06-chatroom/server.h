@@ -1,11 +1,13 @@
 /*
  * server.h - what the chat room server's files share.
  *
- *   server.c   the select() loop: watch every socket, read what arrived,
- *              hand whole lines to the room, send what the room queued;
+ *   server.c   the select() loop, and its policy: who is in the read set
+ *              and the write set, and why; read what arrived, hand whole
+ *              lines to the room, send what the room queued;
  *   door.c     who may come in: room full, seats and joins per machine,
  *              joins for the room, a name in time;
- *   clients.c  one connection's life: its outbox, and leaving;
+ *   clients.c  one connection's life: reading its lines, its outbox,
+ *              sending, and leaving;
  *   room.c     what the lines mean: who hears what, clean text;
  *   names.c    which names may be taken (no look-alikes);
  *   commands.c /who, /nick, /msg, /help and /quit.
@@ -25,14 +27,9 @@
 enum {
     RESERVED_FDS = 5,           /* stdin, stdout, stderr, the listener, the spare */
     MOST_CLIENTS = FD_SETSIZE - RESERVED_FDS,   /* all select() can watch */
-    BEHIND_MARK = 64 * 1024,    /* a reader this far behind holds the room back: */
-                                /* what one send() a round takes (clients.c) */
-    ROOM_MARK = 24 * 1024 * 1024,   /* ... and so do all outboxes together: the */
-                                /* room's memory stays bounded, however many */
-    STALL_MS = 1000,            /* nothing sent for this long: it stopped reading */
-    SLOW_MS = 10000,            /* holding the room back, take 16 KiB in 10 s */
-    SLOW_BYTES = 16 * 1024,
-    OUTBOX_CAP = 256 * 1024,    /* a stopped reader is dropped past this */
+    OUTBOX_CAP = 256 * 1024,    /* a member this far behind is dropped: the */
+                                /* memory one member may cost (the flow policy's */
+                                /* other thresholds are beside it, in server.c) */
     OUTBOX_KEEP = 4096,         /* an emptied outbox bigger than this is freed ... */
     OUTBOX_KEEP_MS = 1000,      /* ... once nothing was sent for a second */
     GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
@@ -47,7 +44,10 @@ struct server {
     int max_clients, count;
     long long now;              /* net_now_ms() when this round's select() returned */
     size_t queued;              /* in the outboxes of those who read, all together */
-    int held_back;              /* a reader is behind: nobody's lines are read */
+    int held_back;              /* a reader is far behind: nobody's lines are read */
+    struct member *holder;      /* NULL, or the reader the room waits for ... */
+    long long held_since;       /* ... since then: it pays for it (server.c) */
+    int line_ms;                /* each line moves a talk_clock this far; 0: no limit */
     int next_reader;            /* who reads first next round: turns, fairly */
     int trace;                  /* --trace: each select() round told on stderr */
     int per_address, per_address_given;     /* seats per address; given: loopback too */
@@ -55,10 +55,16 @@ struct server {
     struct net_joins joins;     /* joins per machine and for the room (joins.h) */
 };
 
+/* server.c, the policy: may the room hear m's lines now? len more bytes
+ * wait for m: does the room wait for it from now on? */
+int may_talk(const struct server *sv, const struct member *m);
+void weigh_outbox(struct server *sv, struct member *m, size_t len);
 /* door.c */
 void accept_newcomers(struct server *sv);
 const char *no_name_yet(struct server *sv, int seat);
 /* clients.c */
+void read_in_turns(struct server *sv, fd_set *readable);
+int lines_waiting(const struct member *m);
 void drop_client(struct server *sv, int seat, const char *why);
 void send_outboxes(struct server *sv);
 

@@ -156,8 +156,9 @@ int start_server(struct run *r)
             execlp("ncat", "ncat", "--chat", "-l", "127.0.0.1", port, "--max-conns", "1100", (char *)NULL);
         else if (r->as_installed)           /* its rules for a classroom's addresses */
             execl(server_path, server_path, "-b", "127.0.0.1", "--per-address", "4", "0", (char *)NULL);
-        else
-            execl(server_path, server_path, "-b", "127.0.0.1", "0", (char *)NULL);
+        else                                /* lines unpaced: the flood measures the room */
+            execl(server_path, server_path, "-b", "127.0.0.1", "--lines-per-second", "0", "0",
+                  (char *)NULL);
         _exit(127);
     }
     while (now_ms() < deadline) {       /* ready: "port N" in its log, or it accepts */
