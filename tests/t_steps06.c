@@ -42,8 +42,12 @@ static const char *program(int k)
 
 static int start_room(struct proc *p, int k)
 {
+    /* The full server also paces each member's lines (5 a second after 50),
+     * a defence the steps don't have: off here, where one member floods on
+     * purpose to show how the readers set the pace (t_flood.c tests it). */
+    static const char *const unpaced[] = {"--lines-per-second", "0", NULL};
     if (k == FULL)
-        return server_start(p, "06-chatroom", NULL);
+        return server_start(p, "06-chatroom", unpaced);
     if (proc_start(p, bin_path(STEPS_DIR, steps[k - 1]), "0", (char *)NULL) != 0)
         return 0;
     return server_port(p);
