@@ -34,6 +34,7 @@ extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 extern const struct test tools_tests[];
 extern const struct test find_tests[];
+extern const struct test class_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
 
@@ -56,6 +57,7 @@ static const struct {
     {links_tests, 0},
     {tools_tests, 1},
     {find_tests, 1},
+    {class_tests, 1},
     {build_tests, 0},
     {rules_tests, 0},
 };
