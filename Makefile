@@ -14,6 +14,7 @@
 #                        solution (solutions/), in a copy of the tree (CI runs it);
 #                        check-solutions-wine: the same with the Windows build
 #   make test-windows    cross-build with mingw-w64, run the same tests under wine
+#   make test-lan        a class of 30 on a LAN of network namespaces (root; else skips)
 #   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
 #   make fuzz            run the libFuzzer targets for a bounded time (clang)
 #   make bench           the chat room load benchmark
@@ -68,7 +69,7 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom find steps test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find steps test test-windows test-lan \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
         exercises check check-solutions check-solutions-wine
 
@@ -136,6 +137,10 @@ test-windows:
 
 test-msvc-makefile:
 	sh tests/msvc-makefile.sh
+
+# A teacher, 30 students and a router, each a network namespace (tests/lan.sh).
+test-lan: all
+	sh tests/lan.sh
 
 # ---- exercises that check themselves ----------------------------------------
 # The READMEs' "## Exercises" are the list (tests/exercises/list.awk reads
