@@ -282,6 +282,39 @@ static void chat_client_says_it_is_still_trying_when_nothing_answers(void)
     close_all(full);
 }
 
+/* A server that resets the connection (as the room does to a laptop it
+ * dropped while it was away, when it comes back): the client says the
+ * server ended it, and doesn't blame the student (it said "the room drops
+ * a member who stops reading"). */
+static void chatroom_client_told_of_a_reset_is_not_blamed(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    struct proc client;
+    char *argv[] = {"127.0.0.1", NULL, NULL};
+    int fd = socket(AF_INET, SOCK_STREAM, 0), peer = -1, rc;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        skip("no listener on 127.0.0.1");
+    argv[1] = port_text(ntohs(a.sin_port));
+    if (proc_startv(&client, bin_path("06-chatroom", "client"), argv) == 0) {
+        peer = accept(fd, NULL, NULL);
+        send_text(peer, "* your name? (1 to 20 characters, no spaces)\n");
+        expect(proc_wait_for(&client, "your name?", timeout_ms(5000)), "the question shown: %s",
+               client.buf);
+        close_with_reset(peer);
+        rc = proc_wait_exit(&client, timeout_ms(10000));
+        expect(rc == 1, "the client to exit 1 after a reset, got %d", rc);
+        expect_has("its message", client.buf, "the server ended the connection");
+        expect(strstr(client.buf, "stops reading") == NULL,
+               "no blame for what the student didn't do: %s", client.buf);
+    }
+    close(fd);
+}
+
 const struct test class_tests[] = {
     {"connect_with_line_and_finder_command_run_as_typed",
      connect_with_line_and_finder_command_run_as_typed},
@@ -292,5 +325,6 @@ const struct test class_tests[] = {
     {"find_beacon_check_leaves_lesson_servers_calm", find_beacon_check_leaves_lesson_servers_calm},
     {"chat_client_says_it_is_still_trying_when_nothing_answers",
      chat_client_says_it_is_still_trying_when_nothing_answers},
+    {"chatroom_client_told_of_a_reset_is_not_blamed", chatroom_client_told_of_a_reset_is_not_blamed},
     {0, 0},
 };
