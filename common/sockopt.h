@@ -23,17 +23,23 @@ static inline int net_reuse_addr(net_socket s)
 #endif
 }
 
-/* Non-blocking: send() and recv() return at once with NET_EWOULDBLOCK
- * instead of waiting. Returns 0 or -1. */
-static inline int net_set_nonblocking(net_socket s)
+/* Non-blocking (on = 1): send() and recv() return at once with
+ * NET_EWOULDBLOCK instead of waiting; on = 0 makes the socket blocking
+ * again (after a non-blocking connect(), say). Returns 0 or -1. */
+static inline int net_set_nonblocking_to(net_socket s, int on)
 {
 #ifdef _WIN32
-    u_long on = 1;
-    return ioctlsocket(s, FIONBIO, &on) == 0 ? 0 : -1;
+    u_long mode = on ? 1 : 0;
+    return ioctlsocket(s, FIONBIO, &mode) == 0 ? 0 : -1;
 #else
     int flags = fcntl(s, F_GETFL, 0);
-    return flags < 0 ? -1 : fcntl(s, F_SETFL, flags | O_NONBLOCK);
+    return flags < 0 ? -1 : fcntl(s, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 #endif
+}
+
+static inline int net_set_nonblocking(net_socket s)
+{
+    return net_set_nonblocking_to(s, 1);
 }
 
 /* 1 when the last call failed only because it would have had to wait. */
@@ -43,18 +49,6 @@ static inline int net_would_block(int err)
     return err == WSAEWOULDBLOCK;
 #else
     return err == EAGAIN || err == EWOULDBLOCK;
-#endif
-}
-
-/* Back to blocking, after a non-blocking connect() is done. */
-static inline int net_set_blocking(net_socket s)
-{
-#ifdef _WIN32
-    u_long off = 0;
-    return ioctlsocket(s, FIONBIO, &off) == 0 ? 0 : -1;
-#else
-    int flags = fcntl(s, F_GETFL, 0);
-    return flags < 0 ? -1 : fcntl(s, F_SETFL, flags & ~O_NONBLOCK);
 #endif
 }
 

@@ -100,7 +100,7 @@ static inline int tcp_connect_patiently(const char *prog, net_socket s, const st
     if (ready < 0)
         return net_error();
     getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len);
-    net_set_blocking(s);
+    net_set_nonblocking_to(s, 0);
     return err;
 }
 

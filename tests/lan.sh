@@ -273,6 +273,16 @@ client_says_when_the_server_can_no_longer_be_reached() {
     fi
 }
 
+# Nobody at that address on this subnet (or a guest Wi-Fi that keeps
+# laptops apart): "No route to host", and the hint says what it may mean.
+no_route_to_host_mentions_client_isolation() {
+    out=$(echo hello | run_now s8 02-echo ./client 10.231.0.99 8802 2>&1)
+    case "$out" in
+    *"No route to host"*"client isolation"*) ok "$1" ;;
+    *) fail "$1" "a connect to an empty address of the subnet: No route to host, and a word on client isolation: $out" ;;
+    esac
+}
+
 # 40 students behind one address (a NAT'd class): all seated at once, with
 # the option of issue 20's item 2 (NAT_OPTION, at the top).
 nat_class_of_40_is_seated() {
@@ -301,6 +311,7 @@ finder_across_the_router_asks_the_teacher_by_address lan_finder_across_the_route
 echo_is_byte_exact_at_mtu_1280 lan_echo_is_byte_exact_at_mtu_1280
 vanished_student_is_freed_while_the_room_talks lan_vanished_student_is_freed_while_the_room_talks
 client_says_when_the_server_can_no_longer_be_reached lan_client_says_when_the_server_can_no_longer_be_reached
+no_route_to_host_mentions_client_isolation lan_no_route_to_host_mentions_client_isolation
 nat_class_of_40_is_seated lan_nat_class_of_40_is_seated
 echo "lan: $(( $(date +%s) - BEGAN )) s"
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"

@@ -149,9 +149,14 @@ static void find_beacon_announces_only_what_the_asker_can_reach(void)
 
 static void find_beacon_label_shows_in_the_finder(void)
 {
-    static const char *const labelled[] = {"-l", "Ms Lovelace, room 101", NULL};
+    char nothing[32];                   /* not the defaults: a lesson server may run */
+    const char *labelled[] = {"-l", "Ms Lovelace, room 101", "0", nothing, NULL};
     struct proc beacon, finder;
-    int port = server_start(&beacon, FIND, labelled);
+    int port;
+    snprintf(nothing, sizeof nothing, "6:%d", unused_port());
+    if (proc_startv(&beacon, bin_path(FIND, "server"), (char *const *)labelled) != 0 ||
+        !(port = server_port(&beacon)))
+        return;
     if (!port)
         return;
     finder_asks(&finder, "127.0.0.1", port);

@@ -152,7 +152,8 @@ static void find_beacon_announces_the_lesson_ports_by_default(void)
     n = receive_datagram(fd, answer, sizeof answer - 1, timeout_ms(3000));
     expect(n > 0, "an answer within 3 s");
     answer[n > 0 ? n : 0] = '\0';
-    expect_has("the answer", answer, ANSWER_HEAD "lesson 02 port 8802\n");
+    expect(strncmp(answer, ANSWER_HEAD, strlen(ANSWER_HEAD)) == 0, "an answer: %s", answer);
+    expect_has("the answer", answer, "\nlesson 02 port 8802\n");
     close(fd);
     server_stop(&beacon);
     if (proc_alive(&echo))
@@ -277,6 +278,8 @@ static void find_client_asks_over_ipv6(void)
     struct proc beacon, client;
     char *argv[] = {"::1", NULL, NULL};
     struct sockaddr_in6 a;
+    char nothing[32];
+    const char *services[] = {nothing, NULL};   /* not the defaults: a lesson server may run */
     int port, rc, fd = socket(AF_INET6, SOCK_DGRAM, 0);
     memset(&a, 0, sizeof a);
     a.sin6_family = AF_INET6;
@@ -284,7 +287,8 @@ static void find_client_asks_over_ipv6(void)
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
         skip("::1 is not available on this machine");
     close(fd);
-    if (!(port = beacon_start(&beacon, NULL)))
+    snprintf(nothing, sizeof nothing, "6:%d", unused_port());
+    if (!(port = beacon_start(&beacon, services)))
         return;
     expect_has("the beacon's start", beacon.buf, "(IPv4 and IPv6)");
     argv[1] = port_text(port);
