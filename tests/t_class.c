@@ -297,7 +297,11 @@ static void chatroom_client_told_of_a_reset_is_not_blamed(void)
     socklen_t len = sizeof a;
     struct proc client;
     char *argv[] = {"127.0.0.1", NULL, NULL};
-    int fd = socket(AF_INET, SOCK_STREAM, 0), peer = -1, rc;
+    int fd, peer = -1, rc;
+    if (on_wine)
+        skip("wine does not hand the reset to the Windows client as WSAECONNRESET (it "
+             "exits 0 without a word): the native run checks the wording");
+    fd = socket(AF_INET, SOCK_STREAM, 0);
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -312,7 +316,7 @@ static void chatroom_client_told_of_a_reset_is_not_blamed(void)
                client.buf);
         close_with_reset(peer);
         rc = proc_wait_exit(&client, timeout_ms(10000));
-        expect(rc == 1, "the client to exit 1 after a reset, got %d", rc);
+        expect(rc == 1, "the client to exit 1 after a reset, got %d: %s", rc, client.buf);
         expect_has("its message", client.buf, "the server ended the connection");
         expect(strstr(client.buf, "stops reading") == NULL,
                "no blame for what the student didn't do: %s", client.buf);
