@@ -60,7 +60,7 @@ STEPS    := $(patsubst %.c,%$(EXE),$(sort $(wildcard $(L)/*/steps/*.c)))
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h common/trace.h common/udp.h $(L)/04-chat/chat.h $(L)/04-chat/line.h $(L)/07-find/find.h $(L)/07-find/probe.h
+COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h common/trace.h common/udp.h $(L)/04-chat/chat.h $(L)/04-chat/line.h $(L)/07-find/find.h $(L)/07-find/probe.h $(L)/07-find/tally.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
 # The doctor server beyond server.c: replies that wait, and who may sit.
 DOCTOR_C := $(addprefix $(L)/05-doctor/,outbox.c admission.c)

@@ -139,6 +139,10 @@ static int address_facing(const struct sockaddr_storage *asker, socklen_t asker_
              && getsockname(s, (struct sockaddr *)here, &len) == 0;
     if (s != NET_INVALID)
         net_close(s);
+    if (here->ss_family == AF_INET6)    /* the address alone: the port was this socket's */
+        ((struct sockaddr_in6 *)here)->sin6_port = 0;
+    else
+        ((struct sockaddr_in *)here)->sin_port = 0;
     return ok ? 0 : -1;
 }
 
