@@ -253,8 +253,18 @@ static void find_beacon_check_leaves_lesson_servers_calm(void)
     if (proc_startv(&beacon, bin_path(FIND, "server"), (char *const *)services) != 0 ||
         !(port = server_port(&beacon)))
         return;
-    finder_asks(&finder, "127.0.0.1", port);
-    expect_has("the finder's output", finder.buf, "chat room (lesson 06)");
+    {   /* four checks (two addresses, twice a second apart): a reset races with
+         * the greeting, and one check may close before the greeting came */
+        int round, k;
+        for (round = 0; round < 2; round++) {
+            if (round > 0)
+                usleep(1100 * 1000);    /* the beacon checks again after a second */
+            for (k = 0; k < (ipv6_loopback() ? 2 : 1); k++) {
+                finder_asks(&finder, k == 0 ? "127.0.0.1" : "::1", port);
+                expect_has("the finder's output", finder.buf, "chat room (lesson 06)");
+            }
+        }
+    }
     expect(proc_wait_for(&room, "left before choosing a name", timeout_ms(5000)),
            "the chat room to log a visitor who left: %s", room.buf);
     expect(proc_wait_for(&chat, "left", timeout_ms(5000)), "lesson 04 to log a visitor who left: %s",
