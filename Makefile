@@ -17,6 +17,7 @@
 #                        solution (solutions/), in a copy of the tree (CI runs it);
 #                        check-solutions-wine: the same with the Windows build
 #   make test-windows    cross-build with mingw-w64, run the same tests under wine
+#   make test-lan        a class of 30 on a LAN of network namespaces (root; else skips)
 #   make test-msvc-makefile   drive Makefile.win with a cl-style compiler shim
 #   make fuzz            run the libFuzzer targets for a bounded time (clang)
 #   make bench           the chat room load benchmark
@@ -66,7 +67,7 @@ STEPS    := $(patsubst %.c,%$(EXE),$(sort $(wildcard $(L)/*/steps/*.c)))
 # Helpers the "Things to try" use in place of Unix-only tools, and the setup check.
 TOOLS    := $(addsuffix $(EXE),$(addprefix tools/,flood hexdump slowreader idle check-setup))
 
-COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h common/trace.h common/udp.h $(L)/04-chat/chat.h $(L)/04-chat/line.h $(L)/07-find/find.h $(L)/07-find/probe.h
+COMMON   := common/net.h common/errors.h common/sockopt.h common/args.h common/addresses.h common/console.h common/tcp.h common/telnet.h common/text.h common/trace.h common/udp.h $(L)/04-chat/chat.h $(L)/04-chat/line.h $(L)/07-find/find.h $(L)/07-find/probe.h $(L)/07-find/tally.h
 # The servers' log (a writer thread) and their door (joins per machine and room).
 COMMON   += common/log.h common/thread.h common/joins.h
 ELIZA    := $(addprefix $(L)/05-doctor/,eliza.c text.c match.c memory.c script.c keys.c patterns.c)
@@ -77,7 +78,7 @@ ELIZA_H  := $(addprefix $(L)/05-doctor/,eliza.h conversation.h script.h parse.h)
 STAMP    := .build-flags$(EXE)
 BUILD_ID := $(CC) $(WARN) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
-.PHONY: all hello echo daytime chat doctor chatroom find steps step-diffs test test-windows \
+.PHONY: all hello echo daytime chat doctor chatroom find steps step-diffs test test-windows test-lan \
         test-msvc-makefile fuzz bench slides clean FORCE tools check-setup \
         exercises check check-solutions check-solutions-wine
 
@@ -163,6 +164,10 @@ test-windows:
 
 test-msvc-makefile:
 	sh tests/msvc-makefile.sh
+
+# A teacher, 30 students and a router, each a network namespace (tests/lan.sh).
+test-lan: all
+	sh tests/lan.sh
 
 # ---- exercises that check themselves ----------------------------------------
 # The READMEs' "## Exercises" are the list (tests/exercises/list.awk reads

@@ -110,7 +110,17 @@ static inline int net_reachable_host(const struct sockaddr *sa, char *host, size
     return 0;
 }
 
-/* Prints "connect with: CLIENT ADDRESS PORT" for up to four addresses of
+/* How a command runs a program in the folder you are in, so that what a
+ * program prints for people to type works as typed: cmd.exe looks in the
+ * current folder first ("client"); a POSIX shell looks only in $PATH, and
+ * "client" alone gives "command not found": it needs "./client". */
+#ifdef _WIN32
+#  define NET_HERE ""
+#else
+#  define NET_HERE "./"
+#endif
+
+/* Prints "connect with: ./CLIENT ADDRESS PORT" for up to four addresses of
  * this machine that students on the same network could use; only those of
  * `family` unless it is AF_UNSPEC (a listener on 0.0.0.0 has no IPv6). */
 static inline void net_print_local_addresses(const char *client, int port, int family)
@@ -127,7 +137,7 @@ static inline void net_print_local_addresses(const char *client, int port, int f
         for (ai = list; ai != NULL && shown < 4; ai = ai->ai_next)
             if ((family == AF_UNSPEC || ai->ai_family == family)
                 && net_reachable_host(ai->ai_addr, host, sizeof host))
-                shown += printf("connect with: %s %s %d\n", client, host, port) > 0;
+                shown += printf("connect with: " NET_HERE "%s %s %d\n", client, host, port) > 0;
         freeaddrinfo(list);
     }
 #else
@@ -137,12 +147,12 @@ static inline void net_print_local_addresses(const char *client, int port, int f
             if ((ifa->ifa_flags & IFF_UP) && ifa->ifa_addr != NULL
                 && (family == AF_UNSPEC || ifa->ifa_addr->sa_family == family)
                 && net_reachable_host(ifa->ifa_addr, host, sizeof host))
-                shown += printf("connect with: %s %s %d\n", client, host, port) > 0;
+                shown += printf("connect with: " NET_HERE "%s %s %d\n", client, host, port) > 0;
         freeifaddrs(list);
     }
 #endif
     if (shown == 0)
-        printf("connect with: %s %s %d (this machine only: no network address found)\n",
+        printf("connect with: " NET_HERE "%s %s %d (this machine only: no network address found)\n",
                client, family == AF_INET6 ? "::1" : "127.0.0.1", port);
 }
 
@@ -169,7 +179,7 @@ static inline void net_announce(const char *prog, net_socket listener, const cha
     else if (strcmp(bind_addr, "::") == 0 || strcmp(bind_addr, "0.0.0.0") == 0)
         net_print_local_addresses("client", port, addr.ss_family);
     else
-        printf("connect with: client %s %d\n", bind_addr, port);
+        printf("connect with: " NET_HERE "client %s %d\n", bind_addr, port);
     fflush(stdout);
 }
 

@@ -84,7 +84,10 @@ static inline const char *net_hint(int err)
         return "is the server running, on that port?";
     if (err == NET_ECONNRESET)
         return "the other side broke the connection off (it stopped, or dropped us)";
-    if (err == NET_ETIMEDOUT || err == NET_EHOSTUNREACH || err == NET_ENETUNREACH)
+    if (err == NET_EHOSTUNREACH)    /* nobody answered the "who has this address?" */
+        return "no machine answers at that address on this network: check the address; "
+               "a guest Wi-Fi with client isolation keeps laptops apart and says exactly this";
+    if (err == NET_ETIMEDOUT || err == NET_ENETUNREACH)
         return "check the address, and that a firewall lets the port through";
     if (err == NET_EMFILE || err == NET_ENFILE || err == NET_ENOBUFS)
         return "too many open connections: the system's limit is reached";

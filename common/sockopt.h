@@ -23,17 +23,23 @@ static inline int net_reuse_addr(net_socket s)
 #endif
 }
 
-/* Non-blocking: send() and recv() return at once with NET_EWOULDBLOCK
- * instead of waiting. Returns 0 or -1. */
-static inline int net_set_nonblocking(net_socket s)
+/* Non-blocking (on = 1): send() and recv() return at once with
+ * NET_EWOULDBLOCK instead of waiting; on = 0 makes the socket blocking
+ * again (after a non-blocking connect(), say). Returns 0 or -1. */
+static inline int net_set_nonblocking_to(net_socket s, int on)
 {
 #ifdef _WIN32
-    u_long on = 1;
-    return ioctlsocket(s, FIONBIO, &on) == 0 ? 0 : -1;
+    u_long mode = on ? 1 : 0;
+    return ioctlsocket(s, FIONBIO, &mode) == 0 ? 0 : -1;
 #else
     int flags = fcntl(s, F_GETFL, 0);
-    return flags < 0 ? -1 : fcntl(s, F_SETFL, flags | O_NONBLOCK);
+    return flags < 0 ? -1 : fcntl(s, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 #endif
+}
+
+static inline int net_set_nonblocking(net_socket s)
+{
+    return net_set_nonblocking_to(s, 1);
 }
 
 /* 1 when the last call failed only because it would have had to wait. */
@@ -43,6 +49,17 @@ static inline int net_would_block(int err)
     return err == WSAEWOULDBLOCK;
 #else
     return err == EAGAIN || err == EWOULDBLOCK;
+#endif
+}
+
+/* 1 when a non-blocking connect() failed only because it goes on in the
+ * background (select() says when it is done). */
+static inline int net_connect_pending(int err)
+{
+#ifdef _WIN32
+    return err == WSAEWOULDBLOCK;
+#else
+    return err == EINPROGRESS;
 #endif
 }
 
@@ -84,6 +101,33 @@ static inline int net_no_delay(net_socket s)
 #  include <mstcpip.h>          /* struct tcp_keepalive, SIO_KEEPALIVE_VALS */
 #endif
 
+#if defined(_WIN32) && !defined(TCP_MAXRT)
+#  define TCP_MAXRT 5           /* ws2ipdef.h's value; MinGW's headers lack it */
+#endif
+
+/* Keepalive probes only an idle connection. Once anything waits to be sent
+ * (one line for a laptop that vanished), the system retransmits it instead,
+ * for 15 minutes or more (Linux's tcp_retries2), and never probes. A user
+ * timeout bounds that too: the connection ends when what was sent stays
+ * unacknowledged for `seconds`. Linux: TCP_USER_TIMEOUT (ms); Windows:
+ * TCP_MAXRT (s); macOS: TCP_RXT_CONNDROPTIME (s), the nearest it has. */
+static inline int net_user_timeout(net_socket s, int seconds)
+{
+#if defined(_WIN32)
+    DWORD maxrt = (DWORD)seconds;
+    return setsockopt(s, IPPROTO_TCP, TCP_MAXRT, (const char *)&maxrt, sizeof maxrt);
+#elif defined(TCP_USER_TIMEOUT)
+    unsigned ms = (unsigned)seconds * 1000u;
+    return setsockopt(s, IPPROTO_TCP, TCP_USER_TIMEOUT, (const char *)&ms, sizeof ms);
+#elif defined(TCP_RXT_CONNDROPTIME)
+    return setsockopt(s, IPPROTO_TCP, TCP_RXT_CONNDROPTIME, (const char *)&seconds, sizeof seconds);
+#else
+    (void)s;
+    (void)seconds;
+    return -1;
+#endif
+}
+
 /* A laptop that drops off the Wi-Fi sends nothing, not even a goodbye, and
  * an idle TCP connection sends nothing either: the server would keep the
  * seat (and the name) of a ghost forever. With keepalive, after idle_s
@@ -93,6 +137,8 @@ static inline int net_no_delay(net_socket s)
  * Linux and Windows wait 2 hours before the first probe unless told.
  * SOCKLAB_KEEPALIVE=IDLE,INTERVAL,COUNT in the environment (seconds)
  * replaces the three numbers: for tests, which can't wait 2 minutes.
+ * The same total, idle_s + interval_s * count, is the user timeout (above),
+ * so a ghost goes as soon whether or not something waits for it.
  * Returns 0, or -1 if keepalive could not be turned on. */
 static inline int net_keepalive(net_socket s, int idle_s, int interval_s, int count)
 {
@@ -100,6 +146,7 @@ static inline int net_keepalive(net_socket s, int idle_s, int interval_s, int co
     int on = 1;
     if (test != NULL)
         sscanf(test, "%d,%d,%d", &idle_s, &interval_s, &count);
+    net_user_timeout(s, idle_s + interval_s * count);
 #ifdef _WIN32
     {   /* Windows sends 10 probes, always: spread the same time over them */
         struct tcp_keepalive ka;
@@ -130,7 +177,8 @@ static inline int net_keepalive(net_socket s, int idle_s, int interval_s, int co
 }
 
 /* For a classroom: a ghost is gone within 2 minutes (60 s of silence, then
- * 6 probes 10 s apart), and a living laptop costs one small packet a minute. */
+ * 6 probes 10 s apart; or 2 minutes without an acknowledgement while the
+ * room talks to it), and a living laptop costs one small packet a minute. */
 enum { NET_KEEPALIVE_IDLE_S = 60, NET_KEEPALIVE_INTERVAL_S = 10, NET_KEEPALIVE_COUNT = 6 };
 
 #endif

@@ -72,6 +72,38 @@ static inline net_socket tcp_listen(const char *prog, const char *address, const
     return s;
 }
 
+/* A connect() that says so when nothing has answered after a few seconds:
+ * a machine that is off, or a firewall that drops, never answers, and the
+ * system goes on trying for a minute or two before it says "timed out".
+ * Returns 0, or the error. */
+static inline int tcp_connect_patiently(const char *prog, net_socket s, const struct addrinfo *ai,
+                                        const char *host, const char *port)
+{
+    struct timeval patience = {4, 0};
+    fd_set done, failed;
+    int err = 0, said = 0, ready;
+    socklen_t len = (socklen_t)sizeof err;
+    net_set_nonblocking(s);
+    if (connect(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0 && !net_connect_pending(net_error()))
+        return net_error();
+    do {                        /* done: writable; failed: writable, or (Windows) "except" */
+        FD_ZERO(&done);
+        FD_ZERO(&failed);
+        FD_SET(s, &done);
+        FD_SET(s, &failed);
+        ready = select((int)s + 1, NULL, &done, &failed, said ? NULL : &patience);
+        if (ready == 0 && !said++)
+            fprintf(stderr, "%s: still trying to reach %s port %s: no answer yet (the machine "
+                    "may be off or away, or a firewall drops the connection without a word)\n",
+                    prog, host, port);
+    } while (ready == 0 || (ready < 0 && net_error() == NET_EINTR));
+    if (ready < 0)
+        return net_error();
+    getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len);
+    net_set_nonblocking_to(s, 0);
+    return err;
+}
+
 /* Connects to the first address of `host` that answers; one line and exit 1
  * if none does. */
 static inline net_socket tcp_connect_to(const char *prog, const char *host, const char *port)
@@ -91,8 +123,7 @@ static inline net_socket tcp_connect_to(const char *prog, const char *host, cons
         s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
         if (s == NET_INVALID) {
             err = net_error();
-        } else if (connect(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0) {
-            err = net_error();
+        } else if ((err = tcp_connect_patiently(prog, s, ai, host, port)) != 0) {
             net_close(s);
             s = NET_INVALID;
         }
@@ -103,6 +134,25 @@ static inline net_socket tcp_connect_to(const char *prog, const char *host, cons
         net_fail(prog, what, err);
     }
     return s;
+}
+
+/* A client's connection that broke, as one line and exit 1, in words a
+ * student can act on. Timed out: keepalive or the user timeout (sockopt.h)
+ * gave up on a server that stopped answering. Reset: the server no longer
+ * keeps the connection; nothing the student did wrong. */
+static inline void tcp_fail_lost(const char *prog, int err)
+{
+    const char *why = net_hint(err);
+    if (err == NET_ETIMEDOUT || err == NET_EHOSTUNREACH || err == NET_ENETUNREACH)
+        why = "the server can no longer be reached: nothing came back from it for about "
+              "2 minutes (its machine or ours left the network); connect again once it is back";
+    else if (err == NET_ECONNRESET)
+        why = "the server ended the connection: it stopped, or it let us go (this laptop was "
+              "away or asleep, or the room could not wait for it); connect again";
+    fprintf(stderr, "%s: the connection to the server broke: %s -- %s\n", prog,
+            net_strerror(err), why);
+    net_cleanup();
+    exit(1);
 }
 
 /* close() on a socket that holds unread input sends a reset (RST), not a

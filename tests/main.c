@@ -39,6 +39,7 @@ extern const struct test eliza_tests[];
 extern const struct test docs_tests[];
 extern const struct test tools_tests[];
 extern const struct test find_tests[];
+extern const struct test class_tests[];
 extern const struct test build_tests[];
 extern const struct test rules_tests[];
 extern const struct test agree_tests[];
@@ -73,6 +74,7 @@ static const struct {
     {find_tests, 1},
     {steps04_tests, 1},
     {steps05_tests, 1},
+    {class_tests, 1},
     {build_tests, 0},
     {rules_tests, 0},
     {agree_tests, 0},

@@ -79,7 +79,8 @@ static void find_client_prints_the_command_for_each_lesson_server_that_accepts(v
         return;
     argv[1] = port_text(port);
     rc = run_program(&client, LESSON, "client", NULL, argv);
-    snprintf(want, sizeof want, "echo (lesson 02) at 127.0.0.1: client 127.0.0.1 %d\n", echo_port);
+    snprintf(want, sizeof want, "echo (lesson 02) at 127.0.0.1: %sclient 127.0.0.1 %d\n",
+             on_wine ? "" : "./", echo_port);
     expect(rc == 0, "the finder to exit 0 after an answer, got %d (%s)", rc, client.buf);
     expect_has("the finder's output", client.buf, want);
     expect(strstr(client.buf, "chat room") == NULL,
@@ -111,6 +112,20 @@ static void find_client_prints_the_command_for_each_lesson_server_that_accepts(v
     server_stop(&beacon);
 }
 
+/* 1 if something accepts connections on 127.0.0.1 port 8802. */
+static int accepts_on_8802(void)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(8802);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
 static void find_beacon_announces_the_lesson_ports_by_default(void)
 {
     struct proc echo, beacon;
@@ -122,9 +137,10 @@ static void find_beacon_announces_the_lesson_ports_by_default(void)
     if (proc_startv(&echo, bin_path("02-echo", "server"), argv) != 0)
         return;
     if (!proc_wait_for(&echo, "\n", timeout_ms(10000)) || strstr(echo.buf, "port 8802") == NULL) {
-        proc_stop(&echo);
-        skip("port 8802 is taken on this machine (another program, or another test run): "
-             "the default list can't be checked");
+        proc_stop(&echo);               /* taken: by a lesson server, it is to be announced */
+        if (!accepts_on_8802())
+            skip("port 8802 is taken on this machine by a program that does not accept "
+                 "connections: the default list can't be checked");
     }
     if (!(port = beacon_start(&beacon, NULL)))
         return;
@@ -136,10 +152,12 @@ static void find_beacon_announces_the_lesson_ports_by_default(void)
     n = receive_datagram(fd, answer, sizeof answer - 1, timeout_ms(3000));
     expect(n > 0, "an answer within 3 s");
     answer[n > 0 ? n : 0] = '\0';
-    expect_has("the answer", answer, ANSWER_HEAD "lesson 02 port 8802\n");
+    expect(strncmp(answer, ANSWER_HEAD, strlen(ANSWER_HEAD)) == 0, "an answer: %s", answer);
+    expect_has("the answer", answer, "\nlesson 02 port 8802\n");
     close(fd);
     server_stop(&beacon);
-    server_stop(&echo);
+    if (proc_alive(&echo))
+        server_stop(&echo);
 }
 
 static void find_answer_is_never_larger_than_the_question(void)
@@ -174,8 +192,8 @@ static void find_answer_is_never_larger_than_the_question(void)
     send_datagram(fd, &to, to_len, q, QUESTION_SIZE + 1);
     n = receive_datagram(fd, answer, sizeof answer, timeout_ms(1500));
     expect(n < 0, "no answer to a question of 15, 511 or 513 bytes, got %d bytes", n);
-    expect(proc_wait_for(&beacon, "(3 ignored)", timeout_ms(5000)),
-           "the beacon to count the three as ignored: %s", beacon.buf);
+    expect(proc_wait_for(&beacon, "ignored 15 bytes from 127.0.0.1:", timeout_ms(5000)),
+           "the beacon to log the first of the three as ignored: %s", beacon.buf);
     close(fd);
     server_stop(&beacon);
     server_stop(&echo);
@@ -202,10 +220,8 @@ static void find_beacon_ignores_malformed_empty_and_huge_datagrams_and_answers_t
     send_datagram(fd, &to, to_len, huge, sizeof huge);
     n = receive_datagram(fd, answer, sizeof answer, timeout_ms(1000));
     expect(n < 0, "no answer to any of them, got %d bytes", n);
-    expect(proc_wait_for(&beacon, "(4 ignored)", timeout_ms(5000)),
-           "the beacon to count 4 ignored datagrams: %s", beacon.buf);
-    expect_has("the beacon's log", beacon.buf, "ignored 0 bytes from 127.0.0.1:");
-    expect_has("the beacon's log", beacon.buf, "ignored 65507 bytes from 127.0.0.1:");
+    expect(proc_wait_for(&beacon, "ignored 0 bytes from 127.0.0.1:", timeout_ms(5000)),
+           "the beacon to log the first ignored datagram: %s", beacon.buf);
     make_question(q, sizeof q);
     send_datagram(fd, &to, to_len, q, sizeof q);
     n = receive_datagram(fd, answer, sizeof answer - 1, timeout_ms(3000));
@@ -241,11 +257,13 @@ static int loopback_broadcast_works(void)
 static void find_client_broadcast_on_loopback_reaches_the_beacon(void)
 {
     struct proc beacon, client;
-    char *argv[] = {"127.255.255.255", NULL, NULL};
+    char *argv[] = {"127.255.255.255", NULL, NULL}, nothing[32];
+    const char *services[] = {nothing, NULL};   /* not the defaults: a lesson server may run */
     int port, rc;
     if (!loopback_broadcast_works())
         skip("this machine does not deliver a broadcast to 127.255.255.255 on loopback");
-    if (!(port = beacon_start(&beacon, NULL)))
+    snprintf(nothing, sizeof nothing, "6:%d", unused_port());
+    if (!(port = beacon_start(&beacon, services)))
         return;
     argv[1] = port_text(port);
     rc = run_program(&client, LESSON, "client", NULL, argv);
@@ -260,6 +278,8 @@ static void find_client_asks_over_ipv6(void)
     struct proc beacon, client;
     char *argv[] = {"::1", NULL, NULL};
     struct sockaddr_in6 a;
+    char nothing[32];
+    const char *services[] = {nothing, NULL};   /* not the defaults: a lesson server may run */
     int port, rc, fd = socket(AF_INET6, SOCK_DGRAM, 0);
     memset(&a, 0, sizeof a);
     a.sin6_family = AF_INET6;
@@ -267,7 +287,8 @@ static void find_client_asks_over_ipv6(void)
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
         skip("::1 is not available on this machine");
     close(fd);
-    if (!(port = beacon_start(&beacon, NULL)))
+    snprintf(nothing, sizeof nothing, "6:%d", unused_port());
+    if (!(port = beacon_start(&beacon, services)))
         return;
     expect_has("the beacon's start", beacon.buf, "(IPv4 and IPv6)");
     argv[1] = port_text(port);

@@ -285,7 +285,7 @@ static void check_setup_says_ready_here_and_not_ready_without_the_programs(void)
     rc = proc_wait_exit(&p, timeout_ms(20000));
     expect(rc == 0, "check-setup in a built tree: exit 0, got %d: %s", rc, p.buf);
     expect_has("its report", p.buf, "127.0.0.1: a server and a client talked");
-    expect_has("its report", p.buf, "connect with: client ");
+    expect_has("its report", p.buf, on_wine ? "connect with: client " : "connect with: ./client ");
     expect_has("its report", p.buf, on_wine ? "netsh advfirewall" : "sudo ufw allow 8801:8806/tcp");
     expect_has("its last line", p.buf, "\nREADY: this laptop is ready for class\n");
     if (!expect(chdir(tmp) == 0, "chdir(%s)", tmp))

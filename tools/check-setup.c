@@ -138,13 +138,18 @@ static void print_firewall_step(void)
         printf("  the first time a server runs, Windows asks whether to allow it: tick\n"
                "  \"Private networks\" and press Allow. Missed it? In an administrator cmd.exe:\n"
                "  netsh advfirewall firewall add rule name=socklab dir=in action=allow"
-               " protocol=TCP localport=8801-8806\n");
+               " protocol=TCP localport=8801-8806\n"
+               "  and, for lesson 07's beacon (the finder asks it over UDP):\n"
+               "  netsh advfirewall firewall add rule name=\"socklab find\" dir=in action=allow"
+               " protocol=UDP localport=8807\n");
     else if (strcmp(sys, "macOS") == 0)
         printf("  System Settings > Network > Firewall > Options: allow incoming connections\n"
                "  for server (or turn the firewall off during class).\n");
     else
         printf("  sudo ufw allow 8801:8806/tcp                  (Ubuntu, Debian with ufw)\n"
-               "  sudo firewall-cmd --add-port=8801-8806/tcp    (Fedora, with firewalld)\n");
+               "  sudo ufw allow 8807/udp                       (lesson 07's beacon)\n"
+               "  sudo firewall-cmd --add-port=8801-8806/tcp    (Fedora, with firewalld)\n"
+               "  sudo firewall-cmd --add-port=8807/udp         (lesson 07's beacon)\n");
     printf("  Also: both machines on the same network (not a guest Wi-Fi that keeps\n"
            "  its devices apart).\n");
 }

@@ -39,6 +39,8 @@ int main(int argc, char **argv)
         return 1;
 
     chat.peer = tcp_connect_to(PROG, host, port);
+    /* a server whose machine vanished is noticed, as servers notice us */
+    net_keepalive(chat.peer, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
     chat.keyboard = net_keyboard_open();
     if (chat.keyboard == NET_INVALID)
         net_fail(PROG, "watching the keyboard (net_keyboard_open)", net_error());
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
     if (end == CHAT_PEER_LEFT)
         printf("the server closed the connection: the chat is over\n");
     else if (end == CHAT_FAILED)
-        net_fail(PROG, "recv() or send() on the connection", net_error());
+        tcp_fail_lost(PROG, net_error());
     else
         printf("you left the chat\n");
     net_close(chat.peer);

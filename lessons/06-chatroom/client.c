@@ -84,9 +84,8 @@ static int show_server_text(net_socket s, int *at_line_start)
         return 1;
     if (!*at_line_start)
         printf("\n");                  /* a last line without a newline */
-    if (n < 0)                          /* a reset: dropped, or the network failed */
-        net_fail(PROG, "recv() from the server (the room drops a member who stops reading)",
-                 net_error());
+    if (n < 0)                          /* reset, or the server can't be reached */
+        tcp_fail_lost(PROG, net_error());
     return 0;
 }
 
@@ -99,7 +98,7 @@ static int pass_keyboard_on(net_socket kb, net_socket s)
     if (n <= 0)
         return 0;
     if (tcp_send_all(s, buf, (size_t)n) != 0)
-        net_fail(PROG, "send()", net_error());
+        tcp_fail_lost(PROG, net_error());
     return 1;
 }
 
@@ -113,6 +112,8 @@ int main(int argc, char **argv)
     if (net_init() != 0)
         return 1;
     s = tcp_connect_to(PROG, host, port);   /* every address in turn, as in lesson 01 */
+    /* a server whose machine vanished is noticed, as servers notice us */
+    net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
     kb = net_keyboard_open();
     if (kb == NET_INVALID)
         net_fail(PROG, "opening the keyboard", net_error());

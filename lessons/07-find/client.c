@@ -19,6 +19,7 @@
  */
 #include "../../common/net.h"
 #include "../../common/udp.h"
+#include "../../common/text.h"
 #include "find.h"
 
 #define PROG "find client"
@@ -132,7 +133,7 @@ static void hear(struct finder *f, const char *data, int n, const struct sockadd
                  socklen_t from_len, int *found)
 {
     struct find_service sv[FIND_MOST_SERVICES];
-    char host[NET_ADDR_TEXT];
+    char host[NET_ADDR_TEXT], label[FIND_LABEL_MAX + 1], at[NET_ADDR_TEXT + FIND_LABEL_MAX + 4];
     int i, count = find_read_answer(data, n, sv, FIND_MOST_SERVICES);
     if (count < 0 || getnameinfo(from, from_len, host, sizeof host, NULL, 0, NI_NUMERICHOST) != 0)
         return;                         /* not an answer: someone else's datagram */
@@ -141,12 +142,17 @@ static void hear(struct finder *f, const char *data, int n, const struct sockadd
             return;                     /* the same beacon again: our retry, or broadcast twice */
     if (f->nseen < MOST_BEACONS)
         strcpy(f->seen[f->nseen++], host);
+    strcpy(at, host);
+    if (find_read_label(data, n, label)) {  /* a stranger's text: made printable */
+        text_make_printable(label, (int)strlen(label));
+        snprintf(at, sizeof at, "%s [%s]", host, label);
+    }
     if (count == 0)
-        printf("beacon at %s: no lesson server is running there yet\n", host);
+        printf("beacon at %s: no lesson server is running there yet\n", at);
     for (i = 0; i < count; i++) {
         const char *name = find_lesson_name(sv[i].lesson);
-        printf("%s (lesson %02d) at %s: client %s %d\n", name != NULL ? name : "a server",
-               sv[i].lesson, host, host, sv[i].port);
+        printf("%s (lesson %02d) at %s: " NET_HERE "client %s %d\n", name != NULL ? name : "a server",
+               sv[i].lesson, at, host, sv[i].port);
     }
     (*found)++;
 }
@@ -221,10 +227,12 @@ int main(int argc, char **argv)
     ask(&f);                            /* once more: the first may have been lost */
     listen_until(&f, start + LISTEN_MS, &found);
 
-    if (found == 0)
+    if (found == 0)                     /* a router stops broadcasts, not a question to one host */
         fprintf(stderr, "%s: no beacon answered within %d s -- is its server running, on UDP "
                 "port %s? on the same network (guest Wi-Fi keeps laptops apart)? does its "
-                "firewall let UDP %s in?\n", PROG, LISTEN_MS / 1000, port, port);
+                "firewall let UDP %s in?%s\n", PROG, LISTEN_MS / 1000, port, port,
+                nargs > 0 ? "" : " On another network, ask the teacher's machine itself: "
+                NET_HERE "client TEACHER_ADDRESS");
     net_cleanup();
     return found > 0 ? 0 : 1;
 }

@@ -8,6 +8,8 @@
  * The answer is one datagram, never longer than the question it answers:
  *     "socklab here 1\n", then one line per lesson server that is up:
  *     "lesson 06 port 8806\n"
+ * and, last, if the beacon was given one (-l) and it fits, its label:
+ *     "label Ms Lovelace, room 101\n"
  *
  * Text, so that a packet capture (or tools/hexdump) reads like the lesson.
  * One datagram is one message: UDP keeps the boundaries that TCP, a byte
@@ -28,7 +30,8 @@ enum {
      * promises 576-byte packets, and DNS kept its answers to 512 for that. */
     FIND_QUESTION_SIZE = 512,
     FIND_MOST_SERVICES = 16,    /* lines in one answer: 15 + 16 * 20 bytes fit in 512 */
-    FIND_LINE_MAX = 32          /* "lesson 99 port 65535\n" with room to spare */
+    FIND_LINE_MAX = 32,         /* "lesson 99 port 65535\n" with room to spare */
+    FIND_LABEL_MAX = 40         /* a beacon's label, in bytes: a name and a room */
 };
 
 /* A lesson server the beacon announces: its lesson number and TCP port. */
@@ -130,6 +133,37 @@ static inline int find_make_answer(char *out, int cap, const struct find_service
         }
     }
     return len;
+}
+
+/* Adds the label line to an answer of `len` bytes if it fits in `cap`;
+ * returns the new length. */
+static inline int find_add_label(char *out, int len, int cap, const char *label)
+{
+    int k = (int)strlen(label);
+    if (k == 0 || k > FIND_LABEL_MAX || len + 7 + k > cap)
+        return len;
+    memcpy(out + len, "label ", 6);
+    memcpy(out + len + 6, label, (size_t)k);
+    out[len + 6 + k] = '\n';
+    return len + 7 + k;
+}
+
+/* The label in an answer, into out (FIND_LABEL_MAX + 1 bytes), as it came:
+ * the caller makes it printable. 0 if there is none. */
+static inline int find_read_label(const char *data, int len, char *out)
+{
+    const char *p = data, *end = data + (len > 0 ? len : 0), *nl;
+    for (; p < end; p = nl + 1) {
+        nl = (const char *)memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            return 0;
+        if (nl - p > 6 && nl - p <= 6 + FIND_LABEL_MAX && memcmp(p, "label ", 6) == 0) {
+            memcpy(out, p + 6, (size_t)(nl - p - 6));
+            out[nl - p - 6] = '\0';
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Reads the services from an answer (from anyone on the network: trust

@@ -25,6 +25,7 @@
 #include "../../common/log.h"
 #include "find.h"
 #include "probe.h"
+#include "tally.h"
 
 NET_LOG_HERE;                   /* the log: it never makes the beacon wait (log.h) */
 
@@ -33,29 +34,30 @@ NET_LOG_HERE;                   /* the log: it never makes the beacon wait (log.
 enum {
     DATAGRAM_MAX = 65536,       /* more than the largest UDP datagram (65,507 bytes):
                                    every datagram is read whole, however big */
-    PROBE_WAIT_MS = 300,        /* a lesson server here accepts within a millisecond;
+    PROBE_WAIT_MS = 300         /* a lesson server here accepts within a millisecond;
                                    Windows takes a second to refuse (probe.h) */
-    PROBE_EVERY_MS = 1000       /* the list is checked at most once a second, so a
-                                   flood of questions costs one check a second */
 };
 
 static const char usage[] =
-    "usage: server [-b ADDRESS] [PORT [SERVICE...]]\n"
+    "usage: server [-b ADDRESS] [-l LABEL] [PORT [SERVICE...]]\n"
     "  The beacon: tells the finder (client) which lesson servers run on this machine.\n"
     "  PORT (UDP) defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
     "  SERVICE: a lesson server's TCP port, 8801-8806 (lessons 1-6), or LESSON:PORT\n"
     "  (6:9000 is a chat room on port 9000). Default: lessons 1-6 on 8801-8806.\n"
-    "  Each is announced while it accepts connections on this machine.\n"
+    "  Each is announced while it accepts connections at the address the question\n"
+    "  came in on: a server that students can't reach (-b 127.0.0.1) is not.\n"
     "  -b ADDRESS  answer on this address only; default: all, IPv4 and IPv6\n"
+    "  -l LABEL    shown beside this beacon's servers: the teacher's name, a room\n"
     "  -h, --help  show this help\n";
 
 struct beacon {
     net_socket s[2];            /* IPv4 and IPv6 (one with -b) */
     int nsockets, has_ipv6;
-    struct find_service wanted[FIND_MOST_SERVICES], up[FIND_MOST_SERVICES];
-    int nwanted, nup;
-    long long checked_at;       /* when `up` was last checked */
-    long ignored;               /* datagrams that were not questions */
+    struct find_service wanted[FIND_MOST_SERVICES];
+    int nwanted;
+    struct probe_place places[PROBE_MOST_PLACES];   /* what was up where, and when */
+    const char *label;          /* -l, or "" */
+    struct tally junk;          /* datagrams that were not questions */
 };
 
 /* ---- start-up ------------------------------------------------------------ */
@@ -131,9 +133,10 @@ static void answer_one(struct beacon *b, net_socket s)
 {
     static char data[DATAGRAM_MAX];
     char answer[FIND_QUESTION_SIZE], who[NET_ADDR_TEXT];
-    struct sockaddr_storage asker;
+    struct sockaddr_storage asker, here;
     socklen_t asker_len = (socklen_t)sizeof asker;
-    int n, len;
+    const struct find_service *up = NULL;
+    int n, len, nup = 0;
     n = recvfrom(s, data, (int)sizeof data, 0, (struct sockaddr *)&asker, &asker_len);
     if (n < 0) {                /* Windows: an earlier answer's ICMP "port unreachable" */
         net_log("recvfrom() failed: %s (still answering)", net_strerror(net_error()));
@@ -141,35 +144,40 @@ static void answer_one(struct beacon *b, net_socket s)
     }
     net_addr_text((struct sockaddr *)&asker, who, sizeof who);
     if (!find_is_question(data, n)) {
-        net_log("ignored %d bytes from %s: not a question (%ld ignored)", n, who, ++b->ignored);
+        tally_junk(&b->junk, who, n);
         return;
     }
-    if (net_now_ms() - b->checked_at >= PROBE_EVERY_MS) {
-        b->nup = probe_accepting(b->wanted, b->nwanted, b->up, PROBE_WAIT_MS);
-        b->checked_at = net_now_ms();
-    }
-    len = find_make_answer(answer, n, b->up, b->nup);  /* never more than the n asked */
+    /* announce what the asker can reach: what accepts where it asked */
+    if (address_facing(&asker, asker_len, &here) == 0)
+        nup = probe_cached(b->places, &here, b->wanted, b->nwanted, &up, PROBE_WAIT_MS);
+    len = find_make_answer(answer, n, up, nup);         /* never more than the n asked */
+    len = find_add_label(answer, len, n, b->label);
     if (len > 0 && sendto(s, answer, len, 0, (struct sockaddr *)&asker, asker_len) != len) {
         net_log("sendto() %s failed: %s", who, net_strerror(net_error()));
         return;
     }
-    net_log("question from %s: %d server%s up, answered %d bytes for %d", who, b->nup,
-            b->nup == 1 ? "" : "s", len, n);
+    net_log("question from %s: %d server%s up, answered %d bytes for %d", who, nup,
+            nup == 1 ? "" : "s", len, n);
 }
 
 /* One select() over the beacon's sockets (one, or IPv4 and IPv6), then a
- * datagram from each that has one. */
+ * datagram from each that has one. It waits no longer than the junk tally's
+ * period: its summary is due then. */
 static void wait_and_answer(struct beacon *b)
 {
     fd_set readable;
     net_socket top = 0;
+    long long due = tally_due(&b->junk);
+    struct timeval wait;
     int i;
+    wait.tv_sec = (long)(due / 1000);
+    wait.tv_usec = (long)(due % 1000) * 1000;
     FD_ZERO(&readable);
     for (i = 0; i < b->nsockets; i++) {
         FD_SET(b->s[i], &readable);
         top = b->s[i] > top ? b->s[i] : top;
     }
-    if (select((int)top + 1, &readable, NULL, NULL, NULL) < 0) {
+    if (select((int)top + 1, &readable, NULL, NULL, due >= 0 ? &wait : NULL) < 0) {
         if (net_error() != NET_EINTR)
             net_fail(PROG, "select()", net_error());
         return;
@@ -177,17 +185,24 @@ static void wait_and_answer(struct beacon *b)
     for (i = 0; i < b->nsockets; i++)
         if (FD_ISSET(b->s[i], &readable))
             answer_one(b, b->s[i]);
+    if (tally_due(&b->junk) == 0)
+        tally_flush(&b->junk);
 }
 
 /* ---- main: the outline ---------------------------------------------------- */
 
 int main(int argc, char **argv)
 {
-    const char *options[] = {"-b", NULL}, *address = NULL, *args[1 + FIND_MOST_SERVICES];
+    const char *options[] = {"-b", "-l", NULL}, *values[2] = {NULL, NULL};
+    const char *address, *args[1 + FIND_MOST_SERVICES];
     static struct beacon b;
     int nargs, i, port;
 
-    nargs = net_parse_args(argc, argv, usage, options, &address, args, 1 + FIND_MOST_SERVICES);
+    nargs = net_parse_args(argc, argv, usage, options, values, args, 1 + FIND_MOST_SERVICES);
+    address = values[0];
+    b.label = values[1] != NULL ? values[1] : "";
+    if (strlen(b.label) > FIND_LABEL_MAX || strchr(b.label, '\n') != NULL)
+        net_usage_error(usage, "the label is one line of %d bytes at most", FIND_LABEL_MAX);
     if (nargs >= 1)
         net_port_arg(args[0], 0, usage);
     for (i = 1; i < nargs; i++)

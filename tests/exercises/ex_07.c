@@ -55,7 +55,8 @@ static void check_07_1(void)
     if (!(port = beacon_start(&beacon, service, NULL)))
         return;
     run_client(&finder, LESSON, NULL, "127.0.0.1", port_text(port), (char *)NULL);
-    snprintf(want, sizeof want, "at 127.0.0.1: client 127.0.0.1 %d (", echo_port);
+    snprintf(want, sizeof want, "at 127.0.0.1: %sclient 127.0.0.1 %d (", on_wine ? "" : "./",
+             echo_port);
     if (line_with(finder.buf, want, line, sizeof line) &&
         sscanf(strstr(line, want) + strlen(want), "%d ms)", &ms) == 1 &&
         (end = strstr(line, " ms)")) != NULL && end[4] == '\0' && ms >= 0 && ms < 1000)
