@@ -52,43 +52,40 @@ static inline int net_is_loopback(const struct sockaddr *sa)
     return 0;
 }
 
-/* The machine behind a net_addr_text() result, for counting seats and
- * joins per machine: an IPv4 address as it is ("192.168.1.7"), an IPv6
- * address as its /64 ("2001:db8:1:2::/64"). Why /64: one IPv6 laptop owns
- * a whole /64 (SLAAC, privacy addresses) and may use any of its 2^64
- * addresses, so counting exact IPv6 addresses counts nothing. An IPv4 peer
- * of a dual-stack server is already printed as IPv4 (net_addr_text()). */
-static inline void net_machine_key(const char *addr_text, char *key, size_t cap)
+/* The machine behind a connection, for counting seats and joins per
+ * machine: an IPv4 address as it is ("192.168.1.7"); an IPv6 address from
+ * another network as its /64 ("2001:db8:1:2::/64"), and one from our own
+ * network (the /64 of the address it reached us on) as it is. Why: behind a
+ * router, one laptop owns a whole /64 (SLAAC, privacy addresses) and may use
+ * any of its 2^64 addresses, so counting exact addresses would count
+ * nothing; but on the class's own LAN the /64 is everyone's, and each
+ * address there is a classmate. (On its own LAN a machine can add addresses
+ * of either family; the room's join budget, joins.h, bounds how fast.)
+ * Writes "" if the socket has no peer any more. */
+static inline void net_machine_key(net_socket s, char *key, size_t cap)
 {
-    char host[NET_ADDR_TEXT], prefix[64];
-    const char *end = strrchr(addr_text, ':');
+    struct sockaddr_storage peer, here;
+    socklen_t plen = (socklen_t)sizeof peer, hlen = (socklen_t)sizeof here;
     struct in6_addr a6;
-    size_t len = end != NULL ? (size_t)(end - addr_text) : strlen(addr_text);
-    if (len >= sizeof host)
-        len = sizeof host - 1;
-    memcpy(host, addr_text, len);
-    host[len] = '\0';
-    if (host[0] == '[' && len > 2 && host[len - 1] == ']') {    /* "[v6]:port" */
-        host[len - 1] = '\0';
-        if (inet_pton(AF_INET6, host + 1, &a6) == 1) {
-            memset(&a6.s6_addr[8], 0, 8);                   /* keep the /64 */
-            inet_ntop(AF_INET6, &a6, prefix, (socklen_t)sizeof prefix);
-            snprintf(key, cap, "%s/64", prefix);
+    char text[NET_ADDR_TEXT];
+    key[0] = '\0';
+    if (getpeername(s, (struct sockaddr *)&peer, &plen) != 0 ||
+        getsockname(s, (struct sockaddr *)&here, &hlen) != 0 ||
+        net_addr_text((struct sockaddr *)&peer, text, sizeof text) == NULL)
+        return;
+    if (peer.ss_family == AF_INET6 &&
+        !IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)&peer)->sin6_addr)) {
+        a6 = ((struct sockaddr_in6 *)&peer)->sin6_addr;
+        if (here.ss_family != AF_INET6 ||
+            memcmp(&a6, &((struct sockaddr_in6 *)&here)->sin6_addr, 8) != 0) {
+            memset(&a6.s6_addr[8], 0, 8);               /* another network: its /64 */
+            inet_ntop(AF_INET6, &a6, text, 48);         /* 39 at most */
+            snprintf(key, cap, "%.48s/64", text);
             return;
         }
     }
-    snprintf(key, cap, "%s", host);
-}
-
-/* Two net_addr_text() results are the same machine (net_machine_key()),
- * whatever their ports: "192.168.1.7:50312" and "192.168.1.7:50313", or
- * "[2001:db8::1]:5000" and "[2001:db8::2]:5001". */
-static inline int net_same_machine(const char *a, const char *b)
-{
-    char ka[NET_ADDR_TEXT], kb[NET_ADDR_TEXT];
-    net_machine_key(a, ka, sizeof ka);
-    net_machine_key(b, kb, sizeof kb);
-    return strcmp(ka, kb) == 0;
+    *strrchr(text, ':') = '\0';                         /* the address, no port */
+    snprintf(key, cap, "%s", text);
 }
 
 /* Writes the address of sa into host if another machine could reach it

@@ -6,9 +6,9 @@
  * moves `every` ms per join (from now, if it lags behind), and a join is
  * refused while the clock is more than `burst` joins ahead. So a burst is
  * fine, then one every `every` ms. Two clocks:
- *   - one per machine (net_machine_key(): an IPv6 laptop's whole /64 is one
- *     machine): 5 joins at once, then one every 2 s, so one machine can't
- *     flood the room with join notices;
+ *   - one per machine (net_machine_key(): behind a router, an IPv6
+ *     laptop's whole /64 is one machine): 5 joins at once, then one every
+ *     2 s, so one machine can't flood the room with join notices;
  *   - one for the room: a class at once (40, plus --per-address: 44),
  *     then 4 joins a second, so no
  *     number of addresses can either (256 addresses took 1019 seats in 7.5 s).
@@ -75,15 +75,12 @@ static inline long long *net_join_clock(struct net_joins *j, const char *machine
     return &j->machines[slot].clock;
 }
 
-/* May a newcomer from `addr` (net_addr_text()) come in now? If so, both
- * clocks move on; if not, neither does. */
-static inline enum net_join_answer net_join(struct net_joins *j, const char *addr, long long now,
+/* May a newcomer from `machine` (net_machine_key()) come in now? If so,
+ * both clocks move on; if not, neither does. */
+static inline enum net_join_answer net_join(struct net_joins *j, const char *machine, long long now,
                                             int per_address)
 {
-    char machine[NET_ADDR_TEXT];
-    long long *clock;
-    net_machine_key(addr, machine, sizeof machine);
-    clock = net_join_clock(j, machine, now);
+    long long *clock = net_join_clock(j, machine, now);
     if (j->room_clock < now)
         j->room_clock = now;
     if (*clock - now >= net_machine_burst(per_address) * NET_JOIN_EVERY_MS)

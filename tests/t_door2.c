@@ -1,6 +1,7 @@
 /*
  * t_door2.c - the door of lessons 05 and 06, round 2 (issues 19 and 20):
- * seats per machine (an IPv6 laptop's whole /64 is one machine), a budget
+ * seats per machine (an IPv6 laptop behind a router may use its whole /64:
+ * one machine; on the class's own /64 each address is a classmate), a budget
  * of joins per second for the whole room, a class behind one address
  * seated at once with --per-address 40, and a log that a slow console can't
  * turn against the room (common/log.h).
@@ -93,7 +94,7 @@ static void close_all(int *fds, int n)
             close(fds[i]);
 }
 
-/* ---- seats per machine: an IPv6 /64 is one machine ---------------------- */
+/* ---- seats per machine: a routed IPv6 /64 is one machine ------------------ */
 
 /* A network namespace of this test's own (the runner runs each test in a
  * process of its own, so nothing outside it changes), with two /64s local. */
@@ -113,9 +114,11 @@ static void enter_a_namespace_with_two_local_64s(void)
            "ip to set up the namespace's loopback and routes");
 }
 
-/* 64 addresses of one /64 (one laptop), 4 connections each: the laptop
- * gets the 4 seats of one machine, not 256; a classmate from another /64
- * still gets in. */
+/* 64 addresses of one /64 from another network (one laptop behind a
+ * router), 4 connections each: the laptop gets the 4 seats of one machine,
+ * not 256; a classmate from another /64 still gets in; and 30 classmates
+ * on the server's own /64 (the class's LAN, where the /64 is everyone's)
+ * get a seat each. */
 static void one_64_gets_the_seats_of_one_machine(const char *lesson)
 {
     static int fds[MOST];
@@ -125,9 +128,9 @@ static void one_64_gets_the_seats_of_one_machine(const char *lesson)
     enter_a_namespace_with_two_local_64s();
     if (!(port = server_start(&server, lesson, NULL)))
         return;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {           /* to our address on the other /64 */
         snprintf(src, sizeof src, "2001:db8:1:2::%x", 0x100 + i % 64);
-        fds[i] = connect_from(src, "2001:db8:1:2::1", port);
+        fds[i] = connect_from(src, "2001:db8:7:7::1", port);
     }
     in = count_let_in(fds, n, &away, refusal, sizeof refusal);
     note("%d of %d connections from 64 addresses of one /64 let in, %d turned away", in, n, away);
@@ -138,6 +141,14 @@ static void one_64_gets_the_seats_of_one_machine(const char *lesson)
     fds[0] = connect_from("2001:db8:7:7::5", "2001:db8:1:2::1", port);
     in = count_let_in(fds, 1, &away, refusal, sizeof refusal);
     expect(in == 1, "a classmate from another /64 to get in, got: %s", refusal);
+    for (i = 1; i <= 30; i++) {         /* the LAN: the /64 of the address they reach */
+        snprintf(src, sizeof src, "2001:db8:7:7::%x", 0x100 + i);
+        fds[i] = connect_from(src, "2001:db8:7:7::1", port);
+    }
+    in = count_let_in(fds + 1, 30, &away, refusal, sizeof refusal);
+    note("%d of 30 classmates on the server's own /64 let in", in);
+    expect(in == 30, "30 classmates on the class's own /64 to get a seat each, got %d: %s", in,
+           refusal);
     close_all(fds, n);
     server_stop(&server);
 }

@@ -5,8 +5,8 @@
  * Every seat is a descriptor, a line buffer and an ELIZA. Without a limit,
  * one student's script (a loop of `nc`) can take every seat, and the class
  * hears "THE DOCTOR IS BUSY". The default, 4, leaves a student a few
- * terminals. A machine is an IPv4 address or an IPv6 /64 (one laptop may
- * use any address of its /64: common/addresses.h). Newcomers are also
+ * terminals. A machine is an address, but behind a router an IPv6 /64 (one
+ * laptop may use any address of its /64: common/addresses.h). Newcomers are also
  * paced (common/joins.h): 5 in a row from one machine, then one every 2 s;
  * 44 at once for the room, then 4 a second, however many addresses try.
  *
@@ -39,31 +39,38 @@ void admission_configure(struct admission *a, const char *per_address, const cha
     a->loopback_too = per_address != NULL;  /* given: this machine counts too */
 }
 
-static int patients_from(const struct patient *seats, int nseats, const char *who)
+/* Patients per machine (net_machine_key()), not per connection. */
+static int patients_from(const struct patient *seats, int nseats, const char *machine)
 {
+    char key[NET_ADDR_TEXT];
     int i, already = 0;
     for (i = 0; i < nseats; i++)
-        already += seats[i].sock != NET_INVALID && !seats[i].leave_by &&
-                   net_same_machine(seats[i].who, who);
+        if (seats[i].sock != NET_INVALID && !seats[i].leave_by) {
+            net_machine_key(seats[i].sock, key, sizeof key);
+            already += strcmp(key, machine) == 0;
+        }
     return already;
 }
 
 const char *admission_refusal(struct admission *a, const struct patient *seats, int nseats,
-                              const struct sockaddr *addr, const char *who, long long now)
+                              net_socket s, const char *who, long long now)
 {
     char machine[NET_ADDR_TEXT];
     int already;
     enum net_join_answer join;
-    if (!a->loopback_too && net_is_loopback(addr))
+    struct sockaddr_storage peer;
+    socklen_t len = (socklen_t)sizeof peer;
+    if (getpeername(s, (struct sockaddr *)&peer, &len) != 0 ||
+        (!a->loopback_too && net_is_loopback((struct sockaddr *)&peer)))
         return NULL;
-    net_machine_key(who, machine, sizeof machine);
-    if (a->per_address > 0 && (already = patients_from(seats, nseats, who)) >= a->per_address) {
+    net_machine_key(s, machine, sizeof machine);
+    if (a->per_address > 0 && (already = patients_from(seats, nseats, machine)) >= a->per_address) {
         net_log_often("patients turned away from", machine, "turned %s away: %d patients already "
                       "from that address (--per-address %d; a class behind one address: "
                       "--per-address 40)", who, already, a->per_address);
         return shared;
     }
-    if ((join = net_join(&a->joins, who, now, a->per_address)) == NET_JOIN_MACHINE_WAIT) {
+    if ((join = net_join(&a->joins, machine, now, a->per_address)) == NET_JOIN_MACHINE_WAIT) {
         net_log_often("patients turned away from", machine, "turned %s away: arriving too often "
                       "from that address (--per-address %d; a class behind one address: "
                       "--per-address 40)", who, a->per_address);

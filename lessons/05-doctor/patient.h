@@ -70,6 +70,6 @@ void admission_configure(struct admission *a, const char *per_address, const cha
 /* NULL if the newcomer may sit, else the line to tell them (and the log
  * counts why). */
 const char *admission_refusal(struct admission *a, const struct patient *seats, int nseats,
-                              const struct sockaddr *addr, const char *who, long long now);
+                              net_socket s, const char *who, long long now);
 
 #endif

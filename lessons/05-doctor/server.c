@@ -45,7 +45,7 @@ static const char usage[] =
     "; 0 picks a free one.\n"
     "  -s SCRIPT        the script to run (default: " SCRIPT_NAME " beside this program)\n"
     "  -b ADDRESS       listen on this address only (e.g. 127.0.0.1); default: all, IPv4 and IPv6\n"
-    "  --per-address N  at most N patients per address, an IPv6 /64 as one (default 4, not\n"
+    "  --per-address N  at most N patients per address, a routed IPv6 /64 as one (default 4, not\n"
     "                   this machine's; given: all; 0: no limit; a class behind NAT: 40)\n"
     "  --trace          tell on stderr what each select() round does (for a projector)\n"
     "  -h, --help       show this help\n";
@@ -73,8 +73,7 @@ static void admit(net_socket listener, const eliza_script *script)
     }
     net_addr_text((struct sockaddr *)&addr, who, sizeof who);
     TRACE(room.trace, "accepted %s as socket %d", who, (int)s);
-    refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, (struct sockaddr *)&addr,
-                                who, room.now);
+    refusal = admission_refusal(&room.rules, room.seats, MAX_PATIENTS, s, who, room.now);
     if (refusal != NULL) {
         tcp_turn_away(s, refusal);
         return;

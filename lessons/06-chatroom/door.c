@@ -10,8 +10,9 @@
  * Notice:
  *   - no descriptor goes into an fd_set it does not fit in, and a spare
  *     descriptor lets us say "room full" even when the system has none left;
- *   - a machine is an IPv4 address, or an IPv6 /64 (net_machine_key()): an
- *     IPv6 laptop may use any address of its /64;
+ *   - a machine is an address, but an IPv6 address from another network
+ *     counts as its /64 (net_machine_key()): a laptop behind a router may use
+ *     any address of its /64; on our own LAN's /64, each is a classmate;
  *   - a class behind one address (a school's NAT) is one machine to us:
  *     --per-address 40 gives that address 40 seats and the joins to take
  *     them at once; whoever is refused for it is told so;
@@ -37,12 +38,17 @@ static int per_address_rules_apply(const struct server *sv, const struct sockadd
 }
 
 /* Seats are counted per machine, not per connection: ports aside. */
-static int seats_held_by(const struct server *sv, const char *addr)
+static int seats_held_by(const struct server *sv, const char *machine)
 {
+    char key[NET_ADDR_TEXT];
     int seat, n = 0;
-    for (seat = 0; seat < sv->room.nseats; seat++)
-        n += sv->room.seats[seat].s != NET_INVALID && !sv->room.seats[seat].leave_by &&
-             net_same_machine(sv->room.seats[seat].addr, addr);
+    for (seat = 0; seat < sv->room.nseats; seat++) {
+        const struct member *m = &sv->room.seats[seat];
+        if (m->s != NET_INVALID && !m->leave_by) {
+            net_machine_key(m->s, key, sizeof key);
+            n += strcmp(key, machine) == 0;
+        }
+    }
     return n;
 }
 
@@ -54,19 +60,19 @@ static const char *door_closed(struct server *sv, net_socket s, const struct soc
     static const char often[] = "connections refused from";
     static const char nat[] = "a class behind one address: --per-address 40";
     char machine[NET_ADDR_TEXT];
-    net_machine_key(addr, machine, sizeof machine);
+    net_machine_key(s, machine, sizeof machine);
     if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
         net_log_often(often, machine, "refused %s: room full (%d clients)", addr, sv->count);
         return room_full;
     }
     if (!per_address_rules_apply(sv, peer))
         return NULL;
-    if (sv->per_address > 0 && seats_held_by(sv, addr) >= sv->per_address) {
+    if (sv->per_address > 0 && seats_held_by(sv, machine) >= sv->per_address) {
         net_log_often(often, machine, "refused %s: %d seats from that address already "
                       "(--per-address %d; %s)", addr, sv->per_address, sv->per_address, nat);
         return shared;
     }
-    switch (net_join(&sv->joins, addr, sv->now, sv->per_address)) {
+    switch (net_join(&sv->joins, machine, sv->now, sv->per_address)) {
     case NET_JOIN_MACHINE_WAIT:
         net_log_often(often, machine, "refused %s: joining too often from that address "
                       "(--per-address %d; %s)", addr, sv->per_address, nat);

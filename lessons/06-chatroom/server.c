@@ -194,7 +194,7 @@ static const char usage[] =
     "  PORT defaults to " DEFAULT_PORT "; 0 picks a free one.\n"
     "  -b ADDRESS         listen on this address only; default: all, IPv4 and IPv6\n"
     "  --max-clients N    seat at most N clients (default and most: what select() allows)\n"
-    "  --per-address N    seats and joins per address, an IPv6 /64 as one (default 4,\n"
+    "  --per-address N    seats and joins per address, a routed IPv6 /64 as one (default 4,\n"
     "                     not this machine's; given: all; 0: no limit; a NAT'd class: 40)\n"
     "  --name-timeout S   seconds to choose a name before the seat is freed (default 60)\n"
     "  --lines-per-second N  per member, after a burst of 50 (default 5; 0: no limit)\n"
