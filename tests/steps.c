@@ -24,7 +24,7 @@ const char *step_failed(const char *fmt, ...)
 int step_connect(int port)
 {
     struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  /* not inherited by a server */
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((unsigned short)port);

@@ -15,6 +15,7 @@
  * point): it returns 1, or 0 and says why. Loopback only, bounded in time.
  */
 #include "harness.h"
+#include "steps.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,7 +55,7 @@ static int start_room(struct proc *p, int k)
 }
 
 /* Runs `check` on step - 1 (it must fail), then on step..FULL (they must pass). */
-static void prove_step(int step, check_fn *check)
+static void prove_room_step(int step, check_fn *check)
 {
     int k;
     for (k = step - 1; k <= FULL; k++) {
@@ -77,28 +78,13 @@ static void prove_step(int step, check_fn *check)
     }
 }
 
-/* ---- members, quietly (no failure recorded) ---------------------------------- */
-
-static int connect_quietly(int port)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
+/* ---- members, quietly (no failure recorded; step_connect(): steps.h) ------- */
 
 /* In the room: a step welcomes; the full server asks a name first. */
 static int enter(int k, int port, const char *name, int rcvbuf)
 {
     char got[4096] = "", line[64];
-    int fd = connect_quietly(port);
+    int fd = step_connect(port);
     if (fd < 0)
         return -1;
     if (rcvbuf)
@@ -373,7 +359,7 @@ static int no_descriptor_past_fd_setsize(int k, int port, struct proc *server, c
     if (!enter_all(k, port, fd, names, 2, why, cap))
         return 0;
     for (i = 0; i < n; i++) {
-        crowd[i] = connect_quietly(port);
+        crowd[i] = step_connect(port);
         if (i % 50 == 0)
             proc_wait_for(server, "\001", 1);   /* its log must not fill the pipe */
     }
@@ -430,17 +416,17 @@ static int flood_paced_to_a_slow_reader(int k, int port, struct proc *server, ch
 
 static void chatroom_step2_lines_a_line_sent_in_pieces_arrives_whole(void)
 {
-    prove_step(2, line_arrives_whole);
+    prove_room_step(2, line_arrives_whole);
 }
 
 static void chatroom_step3_errors_a_member_who_resets_leaves_the_room_running(void)
 {
-    prove_step(3, room_survives_a_reset);
+    prove_room_step(3, room_survives_a_reset);
 }
 
 static void chatroom_step4_outbox_a_member_who_stops_reading_freezes_nobody(void)
 {
-    prove_step(4, stopped_reader_freezes_nobody);
+    prove_room_step(4, stopped_reader_freezes_nobody);
 }
 
 static void chatroom_step5_fdset_newcomers_past_fd_setsize_hear_room_full(void)
@@ -459,14 +445,14 @@ static void chatroom_step5_fdset_newcomers_past_fd_setsize_hear_room_full(void)
     }
     for (i = 0; i < 30; i++)            /* not close-on-exec: the servers inherit them */
         extra[i] = open("/dev/null", O_RDONLY);
-    prove_step(5, no_descriptor_past_fd_setsize);
+    prove_room_step(5, no_descriptor_past_fd_setsize);
     for (i = 0; i < 30; i++)
         close(extra[i]);
 }
 
 static void chatroom_step6_drop_a_member_who_stops_reading_is_dropped(void)
 {
-    prove_step(6, stopped_reader_is_dropped);
+    prove_room_step(6, stopped_reader_is_dropped);
 }
 
 static void chatroom_step7_pace_a_flood_goes_at_a_slow_readers_pace_and_he_stays(void)
@@ -474,7 +460,7 @@ static void chatroom_step7_pace_a_flood_goes_at_a_slow_readers_pace_and_he_stays
     if (on_wine)        /* t_flood.c paces the full server's floods under wine */
         skip("under wine the steps relay a few hundred KB/s: no flood they pass outruns "
              "a reader by the megabytes the system buffers for him, so step 6 can't fail");
-    prove_step(7, flood_paced_to_a_slow_reader);
+    prove_room_step(7, flood_paced_to_a_slow_reader);
 }
 
 const struct test steps06_tests[] = {
