@@ -111,7 +111,7 @@ static void consistency_the_number_of_sessions_is_the_course_plans_everywhere(vo
     table = strstr(setup, "### Which sessions change");
     if (expect(table != NULL, "SETUP.md's \"Which sessions change\" table"))
         for (k = 0; k < sessions; k++) {
-            char row[16], first[16], second[16];     /* "| 6 (chat room)", "| 0, 1 (..." */
+            char row[32], first[32], second[32];     /* "| 6 (chat room)", "| 0, 1 (..." */
             snprintf(row, sizeof row, "\n| %d (", k);
             snprintf(first, sizeof first, "\n| %d, ", k);
             snprintf(second, sizeof second, ", %d (", k);
