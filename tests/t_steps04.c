@@ -177,6 +177,10 @@ static void steps04_4_busy_a_second_client_hears_the_server_is_busy(void)
 
 static void steps04_5_input_ends_the_server_serves_on_after_end_of_input(void)
 {
+    if (on_wine)        /* seen in CI's dry run: step 4 served on there */
+        skip("under wine the end of a piped stdin reaches the Windows program's keyboard "
+             "thread late or not at all, so step 4 may not show the bug; the native run "
+             "proves step 5 both ways");
     prove_step(LESSON, programs, 4, serves_after_input_ended);
 }
 
