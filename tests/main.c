@@ -47,6 +47,7 @@ extern const struct test consistency_tests[];
 extern const struct test steps06_tests[];
 extern const struct test steps06_files_tests[];
 extern const struct test steps04_tests[];
+extern const struct test steps04_files_tests[];
 extern const struct test steps05_tests[];
 
 /* Tables that test the programs over sockets run on both platforms; the
@@ -73,6 +74,7 @@ static const struct {
     {tools_tests, 1},
     {find_tests, 1},
     {steps04_tests, 1},
+    {steps04_files_tests, 0},
     {steps05_tests, 1},
     {class_tests, 1},
     {build_tests, 0},
@@ -148,7 +150,8 @@ int main(int argc, char **argv)
             (behaviour_only && (tables[k].tests == docs_tests || tables[k].tests == rules_tests ||
                                 tables[k].tests == consistency_tests || tables[k].tests == agree_tests ||
                                 tables[k].tests == layout_tests || tables[k].tests == links_tests ||
-                                tables[k].tests == steps06_files_tests)))
+                                tables[k].tests == steps06_files_tests ||
+                                tables[k].tests == steps04_files_tests)))
             continue;
         for (t = tables[k].tests; t->name != NULL; t++) {
             long long start;
