@@ -325,6 +325,23 @@ int proc_wait_for(struct proc *p, const char *text, int ms)
     }
 }
 
+int proc_wait_for_line(struct proc *p, const char *text, char *out, size_t cap, int ms)
+{
+    long long deadline = now_ms() + ms;
+    for (;;) {
+        const char *at = strstr(p->buf, text), *end = at ? strchr(at, '\n') : NULL;
+        if (end != NULL) {
+            at += strlen(text);
+            snprintf(out, cap, "%.*s", (int)(end - at), at);
+            if (cap > 0 && strchr(out, '\r') != NULL)
+                *strchr(out, '\r') = '\0';
+            return 1;
+        }
+        if (ms_left(deadline) == 0 || !proc_read(p, ms_left(deadline) < 50 ? ms_left(deadline) : 50))
+            return 0;
+    }
+}
+
 int proc_write(struct proc *p, const char *text)
 {
     size_t len = strlen(text), done = 0;

@@ -84,6 +84,10 @@ int proc_start_limited(struct proc *p, int max_fds, const char *path, char *cons
 
 /* Reads output until `text` appears or timeout_ms passes; 1 if it appeared. */
 int proc_wait_for(struct proc *p, const char *text, int timeout_ms);
+/* Waits until a whole line containing `text` has arrived (a program may
+ * write a line in pieces, and wine's console often does); copies what
+ * follows `text` on that line into out. 1 if it came in time. */
+int proc_wait_for_line(struct proc *p, const char *text, char *out, size_t cap, int timeout_ms);
 /* Writes to its stdin; returns 0 when all was written. */
 int proc_write(struct proc *p, const char *text);
 void proc_close_stdin(struct proc *p);

@@ -60,8 +60,7 @@ static void connect_with_line_and_finder_command_run_as_typed(void)
     int port = server_start(&echo, "02-echo", local), rc;
     if (!port)
         return;
-    expect(proc_wait_for(&echo, "connect with: ", timeout_ms(5000)) &&
-           command_after(echo.buf, "connect with: ", command, sizeof command),
+    expect(proc_wait_for_line(&echo, "connect with: ", command, sizeof command, timeout_ms(5000)),
            "a connect-with line: %s", echo.buf);
     snprintf(service, sizeof service, "2:%d", port);
     if (proc_startv(&beacon, bin_path(FIND, "server"), (char *const *)services) != 0 ||
