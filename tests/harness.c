@@ -320,7 +320,8 @@ int proc_wait_for(struct proc *p, const char *text, int ms)
     for (;;) {
         if (strstr(p->buf, text) != NULL)
             return 1;
-        if (ms_left(deadline) == 0 || !proc_read(p, ms_left(deadline) < 50 ? ms_left(deadline) : 50))
+        /* reads at least once: with no time left, what is there already */
+        if (!proc_read(p, ms_left(deadline) < 50 ? ms_left(deadline) : 50) || ms_left(deadline) == 0)
             return strstr(p->buf, text) != NULL;
     }
 }
@@ -328,6 +329,7 @@ int proc_wait_for(struct proc *p, const char *text, int ms)
 int proc_wait_for_line(struct proc *p, const char *text, char *out, size_t cap, int ms)
 {
     long long deadline = now_ms() + ms;
+    int last = 0;
     for (;;) {
         const char *at = strstr(p->buf, text), *end = at ? strchr(at, '\n') : NULL;
         if (end != NULL) {
@@ -337,8 +339,9 @@ int proc_wait_for_line(struct proc *p, const char *text, char *out, size_t cap, 
                 *strchr(out, '\r') = '\0';
             return 1;
         }
-        if (ms_left(deadline) == 0 || !proc_read(p, ms_left(deadline) < 50 ? ms_left(deadline) : 50))
+        if (last)
             return 0;
+        last = !proc_read(p, ms_left(deadline) < 50 ? ms_left(deadline) : 50) || ms_left(deadline) == 0;
     }
 }
 
