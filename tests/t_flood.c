@@ -387,6 +387,51 @@ static void chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s(void)
     server_stop(&server);
 }
 
+/* The bound is per machine, not per seat, or a prankster who knows it
+ * takes turns: eve's laptop has two seats (--per-address makes this
+ * machine's seats one machine's too). eve1 holds the room back until she is
+ * dropped; then eve2, who kept up until then, slows down to take her turn.
+ * Their machine has used its 10 s: eve2 goes at once, not 8 s later (nor
+ * does rejoining start a new clock: the clock is the machine's). */
+static void chatroom_seats_of_one_machine_share_its_10_s(void)
+{
+    static struct flood f;
+    static const char *const one_machine[] = {"--lines-per-second", "0", "--per-address", "4", NULL};
+    struct proc server;
+    long long deadline, eve1_ms = 0, eve2_ms = 0;
+    int port = server_start(&server, LESSON, one_machine);
+    memset(&f, 0, sizeof f);
+    f.lines = 40000;                    /* 40 MB: 40 s at a slow eve's pace */
+    f.line_bytes = 1000;
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "bob", 0, port, 0) ||
+        !join(&f, "eve1", 1000000, port, 0) || !join(&f, "eve2", 0, port, 0))
+        return;
+    f.m[2].must_get_all = f.m[3].must_get_all = 0;
+    deadline = now_ms() + timeout_ms(60000);
+    while (!all_delivered(&f) && !eve2_ms && now_ms() < deadline) {
+        step(&f);
+        if (!eve1_ms && proc_wait_for(&server, "eve1 dropped", 0)) {
+            eve1_ms = now_ms();         /* her turn: she reads at 1 MB/s from now */
+            f.m[3].rate = 1000000;
+            f.m[3].start_ms = eve1_ms;
+            f.m[3].read_total = 0;
+        }
+        if (eve1_ms && proc_wait_for(&server, "eve2 dropped", 0))
+            eve2_ms = now_ms();
+    }
+    note("eve1 dropped after %lld ms; eve2 %lld ms after she slowed down", eve1_ms ?
+         eve1_ms - f.m[0].start_ms : -1, eve2_ms ? eve2_ms - eve1_ms : -1);
+    expect(eve1_ms != 0, "eve1, holding the room back, to be dropped: %s", server.buf);
+    expect(eve2_ms && eve2_ms - eve1_ms <= timeout_ms(3000), "eve2, slowing down once eve1 "
+           "had used their machine's 10 s, to be dropped within %d ms, took %lld ms",
+           timeout_ms(3000), eve2_ms ? eve2_ms - eve1_ms : -1);
+    expect(proc_wait_for(&server, "eve2 dropped: held the room back too long", timeout_ms(2000)),
+           "the server to log why eve2 was dropped, got:\n%s", server.buf);
+    expect(!f.m[1].closed && f.m[1].out_of_order == 0, "bob to keep his seat and every line");
+    close_all(&f);
+    server_stop(&server);
+}
+
 enum { ASKS = 20000 };
 
 /* eve stops reading and asks /help 20,000 times: 5 MB of answers. While
@@ -444,6 +489,7 @@ const struct test flood_tests[] = {
      chatroom_paces_a_yes_flooder_to_a_burst_then_5_lines_a_second},
     {"chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s",
      chatroom_drops_a_reader_who_holds_the_room_back_10_s_in_60_s},
+    {"chatroom_seats_of_one_machine_share_its_10_s", chatroom_seats_of_one_machine_share_its_10_s},
     {"chatroom_reads_no_more_from_a_member_far_behind",
      chatroom_reads_no_more_from_a_member_far_behind},
     {0, 0}

@@ -20,7 +20,10 @@
  *     come from this machine (loopback): the per-address rules leave it
  *     alone unless --per-address is given;
  *   - whoever is turned away is told why, in one line, before the close,
- *     and the log counts refusals instead of printing each (common/log.h).
+ *     and the log counts refusals instead of printing each (common/log.h);
+ *   - how long a member held the room back is charged to its machine
+ *     (hold_clock_of()), which keeps it after the member goes: or a
+ *     machine's seats would take turns, and rejoin with a clean slate.
  */
 #include "../../common/tcp.h"
 #include "../../common/log.h"
@@ -40,14 +43,10 @@ static int per_address_rules_apply(const struct server *sv, const struct sockadd
 /* Seats are counted per machine, not per connection: ports aside. */
 static int seats_held_by(const struct server *sv, const char *machine)
 {
-    char key[NET_ADDR_TEXT];
     int seat, n = 0;
     for (seat = 0; seat < sv->room.nseats; seat++) {
         const struct member *m = &sv->room.seats[seat];
-        if (m->s != NET_INVALID && !m->leave_by) {
-            net_machine_key(m->s, key, sizeof key);
-            n += strcmp(key, machine) == 0;
-        }
+        n += m->s != NET_INVALID && !m->leave_by && strcmp(m->machine, machine) == 0;
     }
     return n;
 }
@@ -103,6 +102,10 @@ static void seat_newcomer(struct server *sv, net_socket s, const struct sockaddr
     sv->room.seats[seat].arrived = sv->now;
     line_init(&sv->room.seats[seat].in);
     strcpy(sv->room.seats[seat].addr, addr);
+    if (per_address_rules_apply(sv, peer))
+        net_machine_key(s, sv->room.seats[seat].machine, NET_ADDR_TEXT);
+    else                                /* this machine's own: each connection is one */
+        strcpy(sv->room.seats[seat].machine, addr);
     net_set_nonblocking(s);
     net_no_delay(s);                    /* we gather each round's lines ourselves */
     net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
@@ -139,4 +142,22 @@ const char *no_name_yet(struct server *sv, int seat)
         return NULL;
     queue_text(sv, seat, told, sizeof told - 1);
     return "dropped: chose no name in time";
+}
+
+/* The clock a machine pays on for holding the room back (server.c's
+ * judge_members()), found or started. The table forgets the clock furthest
+ * behind: one behind now owes nothing, so only a machine that held the
+ * room back in the last few minutes is remembered. */
+long long *hold_clock_of(struct server *sv, const char *machine)
+{
+    int i, slot = 0;
+    for (i = 0; i < HOLD_MACHINES; i++) {
+        if (strcmp(sv->holds[i].machine, machine) == 0)
+            return &sv->holds[i].clock;
+        if (sv->holds[i].clock < sv->holds[slot].clock)
+            slot = i;
+    }
+    snprintf(sv->holds[slot].machine, sizeof sv->holds[slot].machine, "%s", machine);
+    sv->holds[slot].clock = sv->now;
+    return &sv->holds[slot].clock;
 }

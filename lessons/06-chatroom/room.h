@@ -51,11 +51,11 @@ struct member {
     size_t out_len, out_cap;
     long long last_sent;        /* when send() last took bytes (or the outbox filled) */
     long long talk_clock;       /* ms: where its lines have got to (RFC 1459's timer) */
-    long long hold_clock;       /* ms: where holding the room back has got it */
     int overflowed;             /* passed OUTBOX_CAP: dropped after the round's sends */
     long long leave_by;         /* 0, or leaving: its outbox goes out until then */
     long long arrived;          /* when it connected: a name is due in time */
     char addr[NET_ADDR_TEXT];
+    char machine[NET_ADDR_TEXT];    /* whose seats and hold clock it shares (door.c) */
     struct line_buffer in;      /* bytes received, not yet a whole line; last, as */
                                 /* it is big and only read when bytes arrive: */
                                 /* a line going out to everyone touches the rest */

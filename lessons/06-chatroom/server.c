@@ -33,7 +33,7 @@ enum {                          /* its thresholds (the README's table explains t
     OWN_MARK = 2 * BEHIND_MARK, /* its own lines wait; 2x: the slowest reader still talks */
     ROOM_MARK = 24 * 1024 * 1024,   /* all outboxes together: the room's memory */
     STALL_MS = 1000,            /* send() took nothing this long: it stopped reading */
-    HOLD_MS = 10000,            /* one member holds the room back 10 s at most ... */
+    HOLD_MS = 10000,            /* one machine holds the room back 10 s at most ... */
     HOLD_WINDOW_MS = 60000,     /* ... in any 60 s, or it is dropped; */
     HOLD_COST = 30,             /* each ms it holds moves its hold_clock 30 ms on */
     LINES_BURST = 50,           /* lines heard at once: a pasted screenful, and ... */
@@ -108,17 +108,17 @@ void weigh_outbox(struct server *sv, struct member *m, size_t len)
 }
 
 /* After the sends: who must go, and does the room wait for anyone now? A
- * member pays for holding the room back on its hold_clock, which runs in
- * real time (never behind now): each ms held moves it HOLD_COST ms on. In
- * W ms holding h, it gains HOLD_COST*h - W or more; past HOLD_COST*HOLD_MS -
- * HOLD_WINDOW_MS ahead, it goes: h <= 10 s in any 60 s, ~8 s in one go. */
+ * holder pays on its machine's hold clock (door.c), which runs in real time
+ * (never behind now): each ms held moves it HOLD_COST ms on. In W ms holding
+ * h, it gains HOLD_COST*h - W or more; past HOLD_COST*HOLD_MS - HOLD_WINDOW_MS
+ * ahead, the holder goes: h <= 10 s in any 60 s, ~8 s in one go. */
 static void judge_members(struct server *sv)
 {
     struct member *h = sv->holder;
+    long long *clock = h != NULL ? hold_clock_of(sv, h->machine) : NULL;
     int seat;
     if (h != NULL)                      /* it held the room back since held_since */
-        h->hold_clock = (h->hold_clock > sv->now ? h->hold_clock : sv->now) +
-                        HOLD_COST * (sv->now - sv->held_since);
+        *clock = (*clock > sv->now ? *clock : sv->now) + HOLD_COST * (sv->now - sv->held_since);
     sv->holder = NULL;
     sv->held_back = 0;
     sv->queued = 0;
@@ -129,7 +129,7 @@ static void judge_members(struct server *sv)
             continue;
         if (m->overflowed)
             why = "dropped: not reading (256 KiB behind)";
-        else if (m->hold_clock - sv->now > (long long)HOLD_COST * HOLD_MS - HOLD_WINDOW_MS)
+        else if (m == h && *clock - sv->now > (long long)HOLD_COST * HOLD_MS - HOLD_WINDOW_MS)
             why = "dropped: held the room back too long (10 s in 60 s)";
         if (why != NULL || (why = no_name_yet(sv, seat)) != NULL)
             drop_client(sv, seat, why);
