@@ -23,7 +23,7 @@
 # no error and every survivor is listed as one with its reason (and, in a
 # full run, at least 90% are killed); 1 otherwise.
 set -u
-LIST=tests/mutations.txt
+LIST=${MUTATE_LIST:-tests/mutations.txt}   # MUTATE_LIST=FILE: edits of your own
 SAMPLE=${1:-}
 TARGET=90
 

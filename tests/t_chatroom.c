@@ -660,6 +660,41 @@ static void chatroom_relays_a_line_of_exactly_the_limit_whole(void)
     server_stop(&server);
 }
 
+/* A long sentence is wrapped at its spaces: no row begins with a blank,
+ * and the rows, each "alice: ...", joined with one space, are the sentence
+ * as typed: the space where a row ends goes, no word is cut or lost. */
+static void chatroom_wraps_a_long_sentence_at_its_spaces_and_loses_no_word(void)
+{
+    static struct member a, b;
+    struct proc server;
+    static const char sentence[] = "the test moved to Friday because the lab is booked on "
+        "Monday for the networking exam, bring your laptop and a charged battery, and "
+        "remember that select takes the highest descriptor plus one, not the count";
+    char line[sizeof sentence + 8], joined[sizeof sentence + 80];
+    const char *row, *end;
+    int rows = 0, blank_start = 0, port = start(&server, NULL);
+    if (!port || !join(&a, port, "alice") || !join(&b, port, "bob"))
+        return;
+    snprintf(line, sizeof line, "%s\r\n", sentence);
+    say(&a, line);
+    say(&a, "end\r\n");
+    recv_until(b.fd, b.got, GOT_CAP, "alice: end\r\n", timeout_ms(5000));
+    joined[0] = '\0';
+    for (row = b.got; (row = strstr(row, "alice: ")) != NULL && (end = strstr(row, "\r\n")) != NULL;
+         row = end + 2) {
+        row += 7;
+        if (strncmp(row, "end\r\n", 5) == 0)
+            break;
+        blank_start += *row == ' ';
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%.*s",
+                 rows++ ? " " : "", (int)(end - row), row);
+    }
+    expect(rows > 1 && blank_start == 0, "the sentence in rows, none beginning with a blank "
+           "(%d rows, %d did): %s", rows, blank_start, b.got);
+    expect_str("the rows joined with a space", joined, sentence);
+    server_stop(&server);
+}
+
 static void chatroom_one_mib_line_without_newline_neither_crashes_nor_starves(void)
 {
     struct proc server;
@@ -1312,6 +1347,8 @@ const struct test chatroom_tests[] = {
      chatroom_quit_with_more_input_pending_ends_normally_not_with_a_reset},
     {"chatroom_relays_a_line_of_exactly_the_limit_whole",
      chatroom_relays_a_line_of_exactly_the_limit_whole},
+    {"chatroom_wraps_a_long_sentence_at_its_spaces_and_loses_no_word",
+     chatroom_wraps_a_long_sentence_at_its_spaces_and_loses_no_word},
     {"chatroom_one_mib_line_without_newline_neither_crashes_nor_starves",
      chatroom_one_mib_line_without_newline_neither_crashes_nor_starves},
     {"chatroom_drops_a_client_that_never_reads_and_others_get_every_line",
