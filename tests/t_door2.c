@@ -300,7 +300,7 @@ static int count_of(const char *text, const char *what)
 /* The log goes to a pipe read at 20 KB/s while one member floods it with
  * /msg and refused connections: another member's line still reaches the
  * room within 1 s, and the repeats are summed up instead of logged one by
- * one. */
+ * one (even a second one: bob's two /msg lines). */
 static void chatroom_never_waits_for_a_slow_log(void)
 {
     static const char *const extra[] = {"--per-address", "3", NULL};
@@ -333,6 +333,7 @@ static void chatroom_never_waits_for_a_slow_log(void)
     kill(reader, SIGKILL);
     waitpid(flooder, NULL, 0);
     waitpid(reader, NULL, 0);
+    send_text(bob, "/msg bob one\n/msg bob two\n");     /* twice is summed up too */
     note("alice's lines reached bob within %lld ms at worst", worst);
     expect(worst <= timeout_ms(1000), "alice's lines to reach bob within 1 s, the worst took %lld ms",
            worst);
@@ -340,6 +341,8 @@ static void chatroom_never_waits_for_a_slow_log(void)
            "the log to sum up eve's /msg lines");
     expect(proc_wait_for(&server, "connections refused from 127.0.0.1 in the last",
                          timeout_ms(5000)), "the log to sum up the refused connections");
+    expect(proc_wait_for(&server, "2 private messages sent by bob in the last", timeout_ms(15000)),
+           "the log to sum up bob's two /msg lines as well");
     early = slurp(file);
     note("%d /msg and %d refusals logged one by one", count_of(early, "sent eve a private") +
          count_of(server.buf, "sent eve a private"), count_of(early, "refused 127.0.0.1:") +
