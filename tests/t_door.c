@@ -25,6 +25,24 @@ static int knock(int port, char *got, size_t cap)
     return fd;
 }
 
+/* By default a name is due within 60 s (the README): a student who takes
+ * 8 s to type one still gets in. */
+static void chatroom_gives_a_slow_typist_time_to_choose_a_name(void)
+{
+    struct proc server;
+    char got[4096];
+    int fd, port = server_start(&server, LESSON, NULL);
+    if (!port || (fd = knock(port, got, sizeof got)) < 0)
+        return;
+    usleep(8000 * 1000);
+    send_text(fd, "ana\r\n");
+    got[0] = '\0';
+    recv_until(fd, got, sizeof got, "you are in", timeout_ms(5000));
+    expect_has("a name typed after 8 s", got, "you are in");
+    close(fd);
+    server_stop(&server);
+}
+
 static void chatroom_frees_the_seat_of_a_connection_that_chooses_no_name(void)
 {
     static const char *const extra[] = {"--max-clients", "1", "--name-timeout", "2", NULL};
@@ -167,6 +185,8 @@ static void chatroom_delivers_a_long_who_and_bye_to_a_member_who_quits(void)
 const struct test door_tests[] = {
     {"chatroom_frees_the_seat_of_a_connection_that_chooses_no_name",
      chatroom_frees_the_seat_of_a_connection_that_chooses_no_name},
+    {"chatroom_gives_a_slow_typist_time_to_choose_a_name",
+     chatroom_gives_a_slow_typist_time_to_choose_a_name},
     {"chatroom_gives_one_address_at_most_per_address_seats",
      chatroom_gives_one_address_at_most_per_address_seats},
     {"chatroom_damps_a_join_storm_from_one_address", chatroom_damps_a_join_storm_from_one_address},

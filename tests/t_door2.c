@@ -343,6 +343,9 @@ static void chatroom_never_waits_for_a_slow_log(void)
                          timeout_ms(5000)), "the log to sum up the refused connections");
     expect(proc_wait_for(&server, "2 private messages sent by bob in the last", timeout_ms(15000)),
            "the log to sum up bob's two /msg lines as well");
+    early = strstr(server.buf, "sent by bob in the last ");
+    expect(early != NULL && atoi(early + 24) >= 10 && atoi(early + 24) <= 12,
+           "the summary to cover 10 s, as the README says: %.60s", early ? early : "(none)");
     early = slurp(file);
     note("%d /msg and %d refusals logged one by one", count_of(early, "sent eve a private") +
          count_of(server.buf, "sent eve a private"), count_of(early, "refused 127.0.0.1:") +
