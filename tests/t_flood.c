@@ -30,6 +30,8 @@ struct member {
     const char *name;
     int fd;
     int rate;                   /* bytes per second it reads; 0: as fast as it can; -1: never */
+    int pause_ms;               /* reads all there is, then nothing for this long */
+    long long last_read_ms;
     long long read_total, start_ms;
     char buf[65536];            /* received, not yet a whole line */
     size_t len;
@@ -97,29 +99,42 @@ static void take_lines(struct member *m)
     memmove(m->buf, line, m->len);
 }
 
-/* Reads what its pace allows now. */
-static void read_member(struct member *m)
+/* One recv() of what its pace allows now; what it got. */
+static ssize_t read_some(struct member *m)
 {
     long long allowed = sizeof m->buf - m->len;
     ssize_t n;
     if (m->rate < 0 || m->closed)
-        return;
+        return 0;
     if (m->rate > 0) {
         long long budget = (now_ms() - m->start_ms) * m->rate / 1000 - m->read_total;
         if (budget < allowed)
             allowed = budget;
     }
     if (allowed <= 0)
-        return;
+        return 0;
     n = recv(m->fd, m->buf + m->len, (size_t)allowed, 0);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
         m->closed = 1;
-        return;
+        return 0;
     }
     if (n > 0) {
         m->len += (size_t)n;
         m->read_total += n;
         take_lines(m);
+    }
+    return n;
+}
+
+/* Reads what its pace allows now; one who pauses reads all there is. */
+static void read_member(struct member *m)
+{
+    if (m->pause_ms == 0) {
+        read_some(m);
+    } else if (now_ms() - m->last_read_ms >= m->pause_ms) {
+        while (read_some(m) > 0)
+            ;
+        m->last_read_ms = now_ms();
     }
 }
 
@@ -185,6 +200,37 @@ static void expect_kept_every_line(const struct member *m, int lines)
     expect(!m->closed, "%s (who reads) to keep its seat", m->name);
     expect(m->next == lines, "%s to get all %d of the flooder's lines, got %d", m->name, lines, m->next);
     expect(m->out_of_order == 0, "%s to get them in order (%d out of place)", m->name, m->out_of_order);
+}
+
+/* A console that pauses: pat reads all there is, then nothing for 0.5 s
+ * (a terminal busy scrolling, a Ctrl+S let go), during a 15 MB paste. She
+ * is not stalled (that takes 1 s without a byte taken), so the room waits
+ * for her, and she keeps her seat and every line (holding the room about
+ * 3 s in all, within its 10 s). Were she taken for stalled sooner, the
+ * paste would rush past her into her outbox, and she would be dropped
+ * 256 KiB behind (with 100 ms for 1 s: after 1.1 s). */
+static void chatroom_keeps_a_reader_who_pauses_half_a_second_during_a_flood(void)
+{
+    static struct flood f;
+    struct proc server;
+    long long deadline;
+    int port = server_start(&server, LESSON, unpaced);
+    memset(&f, 0, sizeof f);
+    f.lines = 15000;                    /* 15 MB: more than her buffers hold */
+    f.line_bytes = 1000;
+    if (!port || !join(&f, "flooder", 0, port, 0) || !join(&f, "bob", 0, port, 0) ||
+        !join(&f, "pat", 0, port, 64 * 1024))
+        return;
+    f.m[2].pause_ms = 500;
+    deadline = now_ms() + timeout_ms(30000);
+    while (!all_delivered(&f) && !f.m[2].closed && now_ms() < deadline)
+        step(&f);
+    expect(!proc_wait_for(&server, "pat dropped", 0), "pat, who pauses, to keep her seat: %s",
+           server.buf);
+    expect_kept_every_line(&f.m[2], f.lines);
+    expect_kept_every_line(&f.m[1], f.lines);
+    close_all(&f);
+    server_stop(&server);
 }
 
 /* The issue's classroom: a paste of megabytes, and a member whose console
@@ -481,6 +527,8 @@ static void chatroom_reads_no_more_from_a_member_far_behind(void)
 const struct test flood_tests[] = {
     {"chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second",
      chatroom_paces_a_flood_to_a_reader_of_1_mb_a_second},
+    {"chatroom_keeps_a_reader_who_pauses_half_a_second_during_a_flood",
+     chatroom_keeps_a_reader_who_pauses_half_a_second_during_a_flood},
     {"chatroom_drops_only_the_members_who_stop_reading_during_a_flood",
      chatroom_drops_only_the_members_who_stop_reading_during_a_flood},
     {"chatroom_relays_a_line_typed_during_a_flood_within_a_second",
