@@ -67,6 +67,7 @@ words_for() {
         lessons/04-chat/*) echo "chat_ every_ bad_arguments" ;;
         lessons/05-doctor/*) echo "doctor eliza every_" ;;
         lessons/06-chatroom/*) echo "chatroom every_" ;;
+        lessons/07-find/*) echo "find every_" ;;
         *) echo "" ;;
     esac
 }
