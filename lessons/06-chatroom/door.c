@@ -54,12 +54,10 @@ static int seats_held_by(const struct server *sv, const char *machine)
 /* Why this newcomer can't come in (the line it is told), or NULL. The log
  * gets one line per machine and 10 s, however many are refused (log.h). */
 static const char *door_closed(struct server *sv, net_socket s, const struct sockaddr *peer,
-                               const char *addr)
+                               const char *addr, const char *machine)
 {
     static const char often[] = "connections refused from";
     static const char nat[] = "a class behind one address: --per-address 40";
-    char machine[NET_ADDR_TEXT];
-    net_machine_key(s, machine, sizeof machine);
     if (sv->count >= sv->max_clients || !net_fits_fd_set(s, sv->count + 1)) {
         net_log_often(often, machine, "refused %s: room full (%d clients)", addr, sv->count);
         return room_full;
@@ -90,9 +88,11 @@ static const char *door_closed(struct server *sv, net_socket s, const struct soc
 static void seat_newcomer(struct server *sv, net_socket s, const struct sockaddr *peer)
 {
     int seat = 0;
-    char addr[NET_ADDR_TEXT];
-    const char *why = door_closed(sv, s, peer, net_addr_text(peer, addr, sizeof addr));
-    if (why != NULL) {
+    char addr[NET_ADDR_TEXT], machine[NET_ADDR_TEXT];
+    const char *why;
+    net_addr_text(peer, addr, sizeof addr);
+    net_machine_key(s, machine, sizeof machine);
+    if ((why = door_closed(sv, s, peer, addr, machine)) != NULL) {
         tcp_turn_away(s, why);
         return;
     }
@@ -102,10 +102,9 @@ static void seat_newcomer(struct server *sv, net_socket s, const struct sockaddr
     sv->room.seats[seat].arrived = sv->now;
     line_init(&sv->room.seats[seat].in);
     strcpy(sv->room.seats[seat].addr, addr);
-    if (per_address_rules_apply(sv, peer))
-        net_machine_key(s, sv->room.seats[seat].machine, NET_ADDR_TEXT);
-    else                                /* this machine's own: each connection is one */
-        strcpy(sv->room.seats[seat].machine, addr);
+    /* what its seats and hold clock count on; this machine's own connections
+     * each count alone, unless --per-address was given */
+    strcpy(sv->room.seats[seat].machine, per_address_rules_apply(sv, peer) ? machine : addr);
     net_set_nonblocking(s);
     net_no_delay(s);                    /* we gather each round's lines ourselves */
     net_keepalive(s, NET_KEEPALIVE_IDLE_S, NET_KEEPALIVE_INTERVAL_S, NET_KEEPALIVE_COUNT);
@@ -145,19 +144,9 @@ const char *no_name_yet(struct server *sv, int seat)
 }
 
 /* The clock a machine pays on for holding the room back (server.c's
- * judge_members()), found or started. The table forgets the clock furthest
- * behind: one behind now owes nothing, so only a machine that held the
- * room back in the last few minutes is remembered. */
+ * judge_members()): a table like the joins' (joins.h), which forgets the
+ * clock furthest behind; one behind now owes nothing. */
 long long *hold_clock_of(struct server *sv, const char *machine)
 {
-    int i, slot = 0;
-    for (i = 0; i < HOLD_MACHINES; i++) {
-        if (strcmp(sv->holds[i].machine, machine) == 0)
-            return &sv->holds[i].clock;
-        if (sv->holds[i].clock < sv->holds[slot].clock)
-            slot = i;
-    }
-    snprintf(sv->holds[slot].machine, sizeof sv->holds[slot].machine, "%s", machine);
-    sv->holds[slot].clock = sv->now;
-    return &sv->holds[slot].clock;
+    return net_join_clock(&sv->holds, machine, sv->now);
 }

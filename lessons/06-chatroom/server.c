@@ -35,7 +35,7 @@ enum {                          /* its thresholds (the README's table explains t
     STALL_MS = 1000,            /* send() took nothing this long: it stopped reading */
     HOLD_MS = 10000,            /* one machine holds the room back 10 s at most ... */
     HOLD_WINDOW_MS = 60000,     /* ... in any 60 s, or it is dropped; */
-    HOLD_COST = 30,             /* each ms it holds moves its hold_clock 30 ms on */
+    HOLD_COST = 30,             /* each ms held moves its machine's hold clock 30 ms on */
     LINES_BURST = 50,           /* lines heard at once: a pasted screenful, and ... */
     LINES_PER_SECOND = 5,       /* ... then 5 a second (--lines-per-second) */
     TICK_MS = 250               /* while bytes wait: look again at who is stalled */

@@ -35,7 +35,6 @@ enum {
     GOODBYE_MS = 2000,          /* what a leaving client is sent, for 2 s at most */
     ACCEPTS_PER_ROUND = 64,     /* newcomers per round: no crowd hogs a round */
     PER_ADDRESS = 4,            /* seats per machine: a student's few terminals */
-    HOLD_MACHINES = 64,         /* hold clocks remembered, after their seats go */
     NAME_TIMEOUT_S = 60         /* to choose a name, then the seat is freed */
 };
 
@@ -54,10 +53,8 @@ struct server {
     int per_address, per_address_given;     /* seats per address; given: loopback too */
     long long name_timeout_ms;
     struct net_joins joins;     /* joins per machine and for the room (joins.h) */
-    struct {                    /* how long each machine held the room back (door.c) */
-        char machine[NET_ADDR_TEXT];
-        long long clock;        /* ms: where holding the room back has got it */
-    } holds[HOLD_MACHINES];
+    struct net_joins holds;     /* the same clocks per machine, for holding the */
+                                /* room back (door.c's hold_clock_of()) */
 };
 
 /* server.c, the policy: may the room hear m's lines now? len more bytes
